@@ -1,1 +1,167 @@
-//! (being written)
+//! Plan → timely dataflow, on each worker. Decides the physical shape: every worker
+//! reads its own file chunks and runs the stateless queries fused in place (no
+//! exchange); each sink exchanges to global worker 0, its single ordered writer.
+//! May import plan, expr, ops, connectors and runtime; never the AST.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use timely::dataflow::operators::Concatenate;
+use timely::dataflow::Scope;
+use timely::worker::Worker;
+
+use crate::connectors::file_sink::{ChannelWriter, CsvWriter, JsonLinesWriter};
+use crate::connectors::file_source::{file_source, ErrorMode, SourceConfig, SourceFormat};
+use crate::connectors::format::Schema;
+use crate::expr::compile::{compile, compile_pred};
+use crate::expr::ir::ScalarExpr;
+use crate::ops::filter_project::{CompiledQuery, FilterProject};
+use crate::ops::sink_order::{OrderedSink, RowWriter, SinkConfig};
+use crate::ops::RecStream;
+use crate::plan::{ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId};
+use crate::runtime::api_source::{api_source, ApiSourceConfig};
+use crate::runtime::metrics::Metrics;
+use crate::runtime::{Abort, HostIo, RunConfig};
+use crate::syntax::ast::EventKind;
+
+/// Builds the whole app as one dataflow on `worker`.
+pub fn build(
+    worker: &mut Worker,
+    plan: &Plan,
+    cfg: &RunConfig,
+    metrics: &Arc<Metrics>,
+    abort: &Arc<Abort>,
+    host: &HostIo,
+) {
+    worker.dataflow::<u64, _, _>(|scope| {
+        let mut producers: HashMap<StreamId, Vec<RecStream>> = HashMap::new();
+        let mut built: HashMap<StreamId, RecStream> = HashMap::new();
+        let total = cfg.total_workers().max(1) as f64;
+        // Sources.
+        for (sid, s) in plan.streams.iter().enumerate() {
+            match &s.source {
+                Some(SourceSpec::File { path, format, csv_delimiter, json_fail_on_missing }) => {
+                    let sc = SourceConfig {
+                        stream: s.name.clone(),
+                        metrics_index: sid,
+                        path: PathBuf::from(path),
+                        format: match format {
+                            Format::Json => SourceFormat::Json { fail_on_missing: *json_fail_on_missing },
+                            Format::Csv => SourceFormat::Csv { delimiter: *csv_delimiter },
+                        },
+                        schema: Arc::new(Schema { names: s.names(), types: s.types() }),
+                        rank: s.rank,
+                        event_time: s.time.event_time,
+                        delay_ms: s.time.watermark_delay_ms,
+                        route_late: matches!(s.time.late, LatePolicy::Stream(_)),
+                        errors: match s.errors {
+                            ErrorStrategy::Skip => ErrorMode::Skip,
+                            ErrorStrategy::Fail => ErrorMode::Fail,
+                            ErrorStrategy::Dlq(_) => ErrorMode::Dlq,
+                        },
+                        chunk_size: cfg.chunk_size,
+                        tick_ms: cfg.tick_ms,
+                        rate_per_worker: cfg.rate.map(|r| r / total),
+                        metrics: Arc::clone(metrics),
+                        abort: Arc::clone(abort),
+                    };
+                    let (main, late, dlq) = file_source(scope, sc);
+                    producers.entry(sid).or_default().push(main);
+                    if let LatePolicy::Stream(t) = s.time.late {
+                        producers.entry(t).or_default().push(late);
+                    }
+                    if let ErrorStrategy::Dlq(t) = s.errors {
+                        producers.entry(t).or_default().push(dlq);
+                    }
+                }
+                Some(SourceSpec::Api) => {
+                    let rx = if scope.index() == 0 {
+                        host.inputs.iter().find(|(id, _)| *id == sid).and_then(|(_, m)| m.lock().ok().and_then(|mut g| g.take()))
+                    } else {
+                        None
+                    };
+                    let ac = ApiSourceConfig {
+                        stream: s.name.clone(),
+                        rank: s.rank,
+                        arity: s.columns.len(),
+                        event_time: s.time.event_time,
+                        delay_ms: s.time.watermark_delay_ms,
+                        tick_ms: cfg.tick_ms,
+                        metrics: Arc::clone(metrics),
+                        metrics_index: sid,
+                    };
+                    producers.entry(sid).or_default().push(api_source(scope, ac, rx));
+                }
+                None => {}
+            }
+        }
+        // Queries, producers before consumers (the planner's order).
+        for q in &plan.queries {
+            let input = stream_of(scope, q.input, &mut producers, &mut built);
+            let out = input.filter_project(compile_query(q, plan.streams[q.input].columns.len()));
+            producers.entry(q.output).or_default().push(out);
+        }
+        // Sinks.
+        for (sid, s) in plan.streams.iter().enumerate() {
+            let api = host.outputs.iter().filter(|(id, _)| *id == sid).count();
+            if s.sinks.is_empty() && api == 0 {
+                continue;
+            }
+            let stream = stream_of(scope, sid, &mut producers, &mut built);
+            let mut writers: Vec<Box<dyn RowWriter>> = Vec::new();
+            if scope.index() == 0 {
+                let names = s.names();
+                for k in &s.sinks {
+                    let w: std::io::Result<Box<dyn RowWriter>> = match k {
+                        SinkSpec::File { path, format: Format::Json } => JsonLinesWriter::create(path, &names).map(|w| Box::new(w) as _),
+                        SinkSpec::File { path, format: Format::Csv } => CsvWriter::create(path, &names).map(|w| Box::new(w) as _),
+                        SinkSpec::Api => continue,
+                    };
+                    match w {
+                        Ok(w) => writers.push(w),
+                        Err(e) => abort.fail(format!("cannot open output of `{}`: {e}", s.name)),
+                    }
+                }
+                for (_, tx) in host.outputs.iter().filter(|(id, _)| *id == sid) {
+                    writers.push(Box::new(ChannelWriter { stream: s.name.clone(), tx: tx.clone() }));
+                }
+            }
+            let sc = SinkConfig { name: s.name.clone(), tick_ms: cfg.tick_ms, metrics: Arc::clone(metrics), metrics_index: sid, abort: Arc::clone(abort) };
+            stream.ordered_sink(sc, writers);
+        }
+    });
+}
+
+/// The stream of `sid`: its producers merged (once all of them are built).
+fn stream_of<'s>(
+    scope: Scope<'s, u64>,
+    sid: StreamId,
+    producers: &mut HashMap<StreamId, Vec<RecStream<'s>>>,
+    built: &mut HashMap<StreamId, RecStream<'s>>,
+) -> RecStream<'s> {
+    if let Some(s) = built.get(&sid) {
+        return s.clone();
+    }
+    let parts = producers.remove(&sid).unwrap_or_default();
+    let s = if parts.len() == 1 {
+        parts.into_iter().next().unwrap_or_else(|| timely::dataflow::operators::generic::operator::empty(scope))
+    } else if parts.is_empty() {
+        timely::dataflow::operators::generic::operator::empty(scope)
+    } else {
+        scope.concatenate(parts)
+    };
+    built.insert(sid, s.clone());
+    s
+}
+
+fn compile_query(q: &QueryPlan, input_arity: usize) -> CompiledQuery {
+    let identity = q.project.len() == input_arity && q.project.iter().enumerate().all(|(i, e)| matches!(e, ScalarExpr::Column(c) if *c == i));
+    CompiledQuery {
+        id: q.id,
+        name: q.name.clone(),
+        filter: q.filter.as_ref().map(compile_pred),
+        project: if identity { None } else { Some(q.project.iter().map(compile).collect()) },
+        emits: q.kind != EventKind::Expired,
+    }
+}

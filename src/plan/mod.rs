@@ -1,1 +1,147 @@
-//! (being written)
+//! AST → typed logical plan. Owns the catalog (declared and implicit relations),
+//! name resolution, types and promotion, constant folding, plan errors and the
+//! EXPLAIN text. May import `syntax`, `expr`, `value` and `diagnostics`; never timely.
+//!
+//! Planning runs in two passes (LANGUAGE.md §1.1): pass 1 collects declared
+//! relations, pass 2 plans queries in dependency order, creating implicit output
+//! streams as their producers are planned; a query cycle is an error.
+
+mod catalog;
+pub mod explain;
+mod options;
+mod resolve;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::diagnostics::{Diagnostic, Span};
+use crate::expr::ir::ScalarExpr;
+use crate::syntax::ast;
+use crate::value::DataType;
+
+pub use catalog::plan_app;
+
+/// Index of a stream in [`Plan::streams`].
+pub type StreamId = usize;
+
+/// The planned application.
+#[derive(Debug)]
+pub struct Plan {
+    pub streams: Vec<StreamInfo>,
+    /// Queries in dependency order (producers before consumers).
+    pub queries: Vec<QueryPlan>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Plan {
+    pub fn stream(&self, name: &str) -> Option<StreamId> {
+        self.streams.iter().position(|s| s.name == name)
+    }
+}
+
+/// Input and output bindings given outside the SQL (CLI flags, API calls).
+#[derive(Clone, Debug, Default)]
+pub struct Bindings {
+    /// `--input S=PATH` (`-` = stdin).
+    pub inputs: Vec<(String, String)>,
+    /// `--output S=PATH` (`-` = stdout).
+    pub outputs: Vec<(String, String)>,
+    /// Streams the host API pushes into (never an error to leave them unfed).
+    pub api_inputs: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceSpec {
+    /// A file split into chunks; `path = "-"` reads standard input.
+    File { path: String, format: Format, csv_delimiter: u8, json_fail_on_missing: bool },
+    /// Fed by the host through the library API.
+    Api,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SinkSpec {
+    /// JSON lines or CSV to a file; `path = "-"` writes standard output.
+    File { path: String, format: Format },
+    /// Rows delivered to the host through the library API.
+    Api,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LatePolicy {
+    Drop,
+    /// `'late.events' = 'stream:Name'`: routed with an extra `lateBy LONG` attribute.
+    Stream(StreamId),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorStrategy {
+    /// Log with file:line, count, skip (default; `'drop'`/`'skip'`/`'log'`).
+    Skip,
+    /// Stop the run with the record's error, exit 1.
+    Fail,
+    /// Route to the dead-letter stream (schema of LANGUAGE.md §2.1).
+    Dlq(StreamId),
+}
+
+/// Time properties of a source stream (LANGUAGE.md §3.2, §3.5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimeSpec {
+    /// Column holding the event time; `None` means ingestion time.
+    pub event_time: Option<usize>,
+    pub watermark_delay_ms: i64,
+    pub late: LatePolicy,
+}
+
+#[derive(Clone, Debug)]
+pub struct StreamInfo {
+    pub name: String,
+    pub columns: Vec<(Arc<str>, DataType)>,
+    /// 1-based position among declarations (implicit streams come after): the
+    /// `source_rank` of ordering keys (§3.3).
+    pub rank: u32,
+    pub declared: bool,
+    pub source: Option<SourceSpec>,
+    pub sinks: Vec<SinkSpec>,
+    pub time: TimeSpec,
+    pub errors: ErrorStrategy,
+    pub options: BTreeMap<String, String>,
+    pub span: Span,
+}
+
+impl StreamInfo {
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|(n, _)| n.as_ref() == name)
+    }
+    pub fn types(&self) -> Vec<DataType> {
+        self.columns.iter().map(|(_, t)| *t).collect()
+    }
+    pub fn names(&self) -> Vec<Arc<str>> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+}
+
+/// A stateless continuous query: filter and projection from one stream into another.
+#[derive(Clone, Debug)]
+pub struct QueryPlan {
+    /// Plan-stable operator id (1-based statement position); part of ordering keys.
+    pub id: u32,
+    pub name: String,
+    pub input: StreamId,
+    pub filter: Option<ScalarExpr>,
+    pub project: Vec<ScalarExpr>,
+    pub output: StreamId,
+    /// Which event kinds reach the target (§2.4.6).
+    pub kind: ast::EventKind,
+    pub span: Span,
+}
+
+/// Plans `app` with `bindings`; errors (and warnings) as diagnostics.
+pub fn plan(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnostic>> {
+    plan_app(app, bindings)
+}

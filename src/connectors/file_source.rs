@@ -1,0 +1,622 @@
+//! File and stdin sources: a timely operator per worker that reads its share of the
+//! input, decodes records, assigns event time and ordering keys, and holds back the
+//! frontier with per-partition watermarks (LANGUAGE.md §3.2, §3.5; DESIGN.md §3).
+//!
+//! A file is split into fixed-size byte chunks (independent of `-w`/`-n`); chunk `i`
+//! is read by global worker `i % peers`, chunks in order. A chunk is a partition:
+//! its watermark is `max event time seen − watermark.delay`, and a record below it
+//! when read is late. Before a chunk is started its watermark is bounded below by
+//! `first valid event time − delay` (found by a cheap pre-scan), so the worker's
+//! capability, the minimum over its unfinished chunks, never passes a record that
+//! could still arrive. Standard input is one partition, read by worker 0 on a
+//! helper thread.
+//!
+//! Outputs: 0 = the stream's records, 1 = late records (with `lateBy`), 2 = dead
+//! letters. Bad records follow the stream's error strategy and are never lost
+//! silently: each is counted, logged (capped), routed or fails the run.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use timely::container::CapacityContainerBuilder;
+use timely::dataflow::operators::generic::builder_rc::OperatorBuilder;
+use timely::dataflow::operators::generic::OutputBuilder;
+use timely::dataflow::{Scope, StreamVec};
+
+use crate::runtime::metrics::Metrics;
+use crate::runtime::record::{source_key, tick_of, Rec};
+use crate::runtime::Abort;
+use crate::value::{Row, Value};
+
+use super::chunks::{first_line, split_chunks, Chunk, ChunkReader};
+use super::format::{
+    CsvDecoder, CsvOptions, DecodeError, DecodeErrorKind, Decoder, JsonDecoder, JsonOptions, Schema,
+};
+
+/// Lines decoded per activation: enough to amortise a timely round, small enough to
+/// keep other operators (and the sink) moving.
+const BATCH: usize = 8192;
+/// Bad records logged per process before the rest are only counted.
+const MAX_LOGGED: u64 = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    Json { fail_on_missing: bool },
+    Csv { delimiter: u8 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorMode {
+    Skip,
+    Fail,
+    Dlq,
+}
+
+/// Everything a source needs, resolved from the plan.
+#[derive(Clone)]
+pub struct SourceConfig {
+    pub stream: String,
+    /// Index into the metrics' stream table.
+    pub metrics_index: usize,
+    /// `"-"` reads standard input.
+    pub path: PathBuf,
+    pub format: SourceFormat,
+    pub schema: Arc<Schema>,
+    pub rank: u32,
+    pub event_time: Option<usize>,
+    pub delay_ms: i64,
+    pub route_late: bool,
+    pub errors: ErrorMode,
+    pub chunk_size: u64,
+    pub tick_ms: u64,
+    /// Events per second for this worker (`--rate` divided over workers).
+    pub rate_per_worker: Option<f64>,
+    pub metrics: Arc<Metrics>,
+    pub abort: Arc<Abort>,
+}
+
+/// One partition's reading state.
+struct Part {
+    reader: LineInput,
+    /// Watermark lower bound before the first valid record (pre-scan), `i64::MAX` if
+    /// the partition holds no valid record.
+    bound: i64,
+    max_seen: i64,
+    /// Last ingestion time assigned (ingestion-time streams only).
+    last_ingest: i64,
+}
+
+enum LineInput {
+    Chunk(ChunkReader),
+    Stdin(
+        Receiver<Vec<(u64, Vec<u8>)>>,
+        Vec<(u64, Vec<u8>)>,
+        usize,
+        bool,
+    ),
+}
+
+impl Part {
+    fn watermark(&self, delay: i64) -> i64 {
+        if self.max_seen == i64::MIN {
+            self.bound
+        } else {
+            self.bound.max(self.max_seen.saturating_sub(delay))
+        }
+    }
+}
+
+/// Builds the source; returns (records, late records, dead letters).
+pub fn file_source<'s>(
+    scope: Scope<'s, u64>,
+    cfg: SourceConfig,
+) -> (
+    StreamVec<'s, u64, Rec>,
+    StreamVec<'s, u64, Rec>,
+    StreamVec<'s, u64, Rec>,
+) {
+    let mut builder = OperatorBuilder::new(format!("Source {}", cfg.stream), scope);
+    let info = builder.operator_info();
+    let activator = scope.activator_for(Rc::clone(&info.address));
+    let (out0, s0) = builder.new_output::<Vec<Rec>>();
+    let (out1, s1) = builder.new_output::<Vec<Rec>>();
+    let (out2, s2) = builder.new_output::<Vec<Rec>>();
+    let mut out0 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out0);
+    let mut out1 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out1);
+    let mut out2 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out2);
+    let index = scope.index();
+    let peers = scope.peers();
+
+    builder.build(move |caps| {
+        let mut caps = Some(caps);
+        let mut state = match SourceState::open(&cfg, index, peers) {
+            Ok(s) => Some(s),
+            Err(msg) => {
+                cfg.abort
+                    .fail(format!("cannot read source `{}`: {msg}", cfg.stream));
+                None
+            }
+        };
+        move |_frontiers| {
+            let Some(st) = state.as_mut() else {
+                caps = None;
+                return;
+            };
+            if cfg.abort.is_set() {
+                caps = None;
+                state = None;
+                return;
+            }
+            let Some(cs) = caps.as_mut() else { return };
+            if let Some(wait) = st.rate_wait(&cfg) {
+                activator.activate_after(wait);
+                return;
+            }
+            let mut main = Vec::new();
+            let mut late = Vec::new();
+            let mut dlq = Vec::new();
+            let progress = st.read_batch(&cfg, &mut main, &mut late, &mut dlq);
+            {
+                let mut h0 = out0.activate();
+                let mut h1 = out1.activate();
+                let mut h2 = out2.activate();
+                if !main.is_empty() {
+                    h0.session(&cs[0]).give_container(&mut main);
+                }
+                if !late.is_empty() {
+                    h1.session(&cs[1]).give_container(&mut late);
+                }
+                if !dlq.is_empty() {
+                    h2.session(&cs[2]).give_container(&mut dlq);
+                }
+            }
+            match progress {
+                Progress::Done => {
+                    caps = None;
+                    state = None;
+                }
+                Progress::More | Progress::Waiting => {
+                    let t = tick_of(st.frontier(&cfg), cfg.tick_ms);
+                    for c in cs.iter_mut() {
+                        if *c.time() < t {
+                            c.downgrade(&t);
+                        }
+                    }
+                    if matches!(progress, Progress::Waiting) {
+                        activator.activate_after(Duration::from_millis(1));
+                    } else {
+                        activator.activate();
+                    }
+                }
+            }
+        }
+    });
+    (s0, s1, s2)
+}
+
+enum Progress {
+    More,
+    /// Standard input has nothing buffered yet.
+    Waiting,
+    Done,
+}
+
+struct SourceState {
+    parts: Vec<Part>,
+    /// Index of the partition being read; earlier ones are finished.
+    current: usize,
+    decoder: Box<dyn Decoder>,
+    vals: Vec<Value>,
+    started: Instant,
+    emitted: u64,
+    /// Chunk 0 of a CSV file starts with the header line, which is not a record.
+    skip_offset_zero: bool,
+    path_text: String,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl SourceState {
+    fn open(cfg: &SourceConfig, index: usize, peers: usize) -> Result<SourceState, String> {
+        let stdin = cfg.path.as_os_str() == "-";
+        let header = match (cfg.format, stdin) {
+            (SourceFormat::Csv { .. }, false) => {
+                Some(first_line(&cfg.path).map_err(|e| format!("{}: {e}", cfg.path.display()))?)
+            }
+            _ => None,
+        };
+        let mut parts = Vec::new();
+        let mut chunk_list = Vec::new();
+        let mut stdin_rx = None;
+        if stdin {
+            if index == 0 {
+                stdin_rx = Some(spawn_stdin_reader());
+            }
+        } else {
+            let chunks: Vec<Chunk> = split_chunks(&cfg.path, cfg.chunk_size)
+                .map_err(|e| format!("{}: {e}", cfg.path.display()))?;
+            for c in chunks.into_iter().filter(|c| c.index % peers == index) {
+                let reader = ChunkReader::open(&cfg.path, &c)
+                    .map_err(|e| format!("{}: {e}", cfg.path.display()))?;
+                parts.push(Part {
+                    reader: LineInput::Chunk(reader),
+                    bound: i64::MAX,
+                    max_seen: i64::MIN,
+                    last_ingest: i64::MIN,
+                });
+                chunk_list.push(c);
+            }
+        }
+        let decoder: Box<dyn Decoder> = match cfg.format {
+            SourceFormat::Json { fail_on_missing } => Box::new(JsonDecoder::new(
+                &cfg.schema,
+                JsonOptions { fail_on_missing },
+            )),
+            SourceFormat::Csv { delimiter } => {
+                let header = match header {
+                    Some(h) => h,
+                    // stdin CSV: the header is the first line read.
+                    None => Vec::new(),
+                };
+                Box::new(
+                    CsvDecoder::new(
+                        &cfg.schema,
+                        &header,
+                        CsvOptions {
+                            delimiter,
+                            quote: b'"',
+                        },
+                    )
+                    .map_err(|e| format!("CSV header: {e}"))?,
+                )
+            }
+        };
+        let mut st = SourceState {
+            parts,
+            current: 0,
+            decoder,
+            vals: Vec::with_capacity(cfg.schema.types.len()),
+            started: Instant::now(),
+            emitted: 0,
+            skip_offset_zero: matches!(cfg.format, SourceFormat::Csv { .. }),
+            path_text: cfg.path.display().to_string(),
+        };
+        if let Some(rx) = stdin_rx {
+            st.parts.push(Part {
+                reader: LineInput::Stdin(rx, Vec::new(), 0, false),
+                bound: i64::MIN,
+                max_seen: i64::MIN,
+                last_ingest: i64::MIN,
+            });
+        }
+        st.prescan(cfg, &chunk_list)?;
+        Ok(st)
+    }
+
+    /// Finds each chunk's watermark lower bound: `first valid event time − delay`.
+    fn prescan(&mut self, cfg: &SourceConfig, chunks: &[Chunk]) -> Result<(), String> {
+        let start = now_ms();
+        for i in 0..self.parts.len() {
+            let (LineInput::Chunk(_), Some(chunk)) = (&self.parts[i].reader, chunks.get(i)) else {
+                // stdin gives no look-ahead: it is held at 0 until its first record.
+                self.parts[i].bound = if cfg.event_time.is_some() { 0 } else { start };
+                continue;
+            };
+            let Some(col) = cfg.event_time else {
+                self.parts[i].bound = start;
+                continue;
+            };
+            let mut probe = ChunkReader::open(&cfg.path, chunk).map_err(|e| e.to_string())?;
+            let mut bound = i64::MAX;
+            while let Some((offset, line)) = probe.next_line().map_err(|e| e.to_string())? {
+                if (offset == 0 && self.skip_offset_zero) || line.is_empty() {
+                    continue;
+                }
+                self.vals.clear();
+                if self.decoder.decode(line, &mut self.vals).is_ok() {
+                    if let Some(t) = self.vals.get(col).and_then(Value::as_i64) {
+                        if t >= 0 {
+                            bound = t.saturating_sub(cfg.delay_ms).max(0);
+                            break;
+                        }
+                    }
+                }
+            }
+            self.parts[i].bound = bound;
+        }
+        Ok(())
+    }
+
+    /// The least event time this worker may still emit (not late).
+    fn frontier(&self, cfg: &SourceConfig) -> i64 {
+        self.parts[self.current..]
+            .iter()
+            .map(|p| p.watermark(cfg.delay_ms))
+            .min()
+            .unwrap_or(i64::MAX)
+            .max(0)
+    }
+
+    fn rate_wait(&self, cfg: &SourceConfig) -> Option<Duration> {
+        let rate = cfg.rate_per_worker?;
+        let allowed = self.started.elapsed().as_secs_f64() * rate;
+        if (self.emitted as f64) < allowed {
+            None
+        } else {
+            Some(Duration::from_secs_f64(
+                ((self.emitted as f64 - allowed) / rate).clamp(0.0005, 0.05),
+            ))
+        }
+    }
+
+    fn read_batch(
+        &mut self,
+        cfg: &SourceConfig,
+        main: &mut Vec<Rec>,
+        late: &mut Vec<Rec>,
+        dlq: &mut Vec<Rec>,
+    ) -> Progress {
+        let budget = match cfg.rate_per_worker {
+            Some(r) => ((r / 100.0).ceil() as usize).clamp(1, BATCH),
+            None => BATCH,
+        };
+        let mut n = 0;
+        let (mut late_n, mut bad_n, mut read_n) = (0u64, 0u64, 0u64);
+        let result = loop {
+            if n >= budget {
+                break Progress::More;
+            }
+            let Some(part) = self.parts.get_mut(self.current) else {
+                break Progress::Done;
+            };
+            let next = match &mut part.reader {
+                LineInput::Chunk(r) => match r.next_line() {
+                    Ok(Some((off, line))) => Some((off, line.to_vec())),
+                    Ok(None) => None,
+                    Err(e) => {
+                        cfg.abort.fail(format!("reading {}: {e}", self.path_text));
+                        break Progress::Done;
+                    }
+                },
+                LineInput::Stdin(rx, buf, pos, closed) => {
+                    if *pos >= buf.len() {
+                        match rx.try_recv() {
+                            Ok(b) => {
+                                *buf = b;
+                                *pos = 0;
+                            }
+                            Err(TryRecvError::Empty) => break Progress::Waiting,
+                            Err(TryRecvError::Disconnected) => *closed = true,
+                        }
+                    }
+                    if *closed && *pos >= buf.len() {
+                        None
+                    } else if *pos < buf.len() {
+                        let item = std::mem::take(&mut buf[*pos]);
+                        *pos += 1;
+                        Some(item)
+                    } else {
+                        continue;
+                    }
+                }
+            };
+            let Some((offset, line)) = next else {
+                self.current += 1;
+                continue;
+            };
+            n += 1;
+            if line.is_empty() || line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if offset == 0 && self.skip_offset_zero {
+                if let (LineInput::Stdin(..), SourceFormat::Csv { delimiter }) =
+                    (&part.reader, cfg.format)
+                {
+                    match CsvDecoder::new(
+                        &cfg.schema,
+                        &line,
+                        CsvOptions {
+                            delimiter,
+                            quote: b'"',
+                        },
+                    ) {
+                        Ok(d) => self.decoder = Box::new(d),
+                        Err(e) => {
+                            cfg.abort.fail(format!("stdin CSV header: {e}"));
+                            break Progress::Done;
+                        }
+                    }
+                }
+                continue;
+            }
+            read_n += 1;
+            self.vals.clear();
+            let decoded = self.decoder.decode(&line, &mut self.vals);
+            let time = match decoded {
+                Err(e) => Err(e),
+                Ok(()) => match cfg.event_time {
+                    None => {
+                        part.last_ingest = part.last_ingest.max(now_ms());
+                        Ok(part.last_ingest)
+                    }
+                    Some(col) => match self.vals.get(col) {
+                        Some(v) => match v.as_i64() {
+                            Some(t) if t >= 0 => Ok(t),
+                            Some(t) => Err(DecodeError {
+                                message: format!(
+                                    "negative event time {t} in `{}`",
+                                    cfg.schema.names[col]
+                                ),
+                                kind: DecodeErrorKind::OutOfRange,
+                            }),
+                            None => Err(DecodeError {
+                                message: format!("missing event time `{}`", cfg.schema.names[col]),
+                                kind: DecodeErrorKind::Missing,
+                            }),
+                        },
+                        None => Err(DecodeError {
+                            message: "missing event time".into(),
+                            kind: DecodeErrorKind::Missing,
+                        }),
+                    },
+                },
+            };
+            match time {
+                Ok(t) => {
+                    let wm = part.watermark(cfg.delay_ms);
+                    if t < wm && cfg.event_time.is_some() {
+                        late_n += 1;
+                        if cfg.route_late {
+                            let mut row: Vec<Value> = std::mem::take(&mut self.vals);
+                            row.push(Value::Long(wm - t));
+                            late.push(Rec {
+                                time: wm,
+                                key: source_key(cfg.rank, offset),
+                                row: row.into_boxed_slice(),
+                                expired: false,
+                            });
+                        }
+                        continue;
+                    }
+                    part.max_seen = part.max_seen.max(t);
+                    let row: Row = self.vals.drain(..).collect();
+                    main.push(Rec {
+                        time: t,
+                        key: source_key(cfg.rank, offset),
+                        row,
+                        expired: false,
+                    });
+                }
+                Err(err) => {
+                    bad_n += 1;
+                    let wm = part.watermark(cfg.delay_ms).max(0);
+                    match cfg.errors {
+                        ErrorMode::Fail => {
+                            let line_no = line_number(&cfg.path, offset);
+                            cfg.abort.fail(format!(
+                                "bad record in {}:{line_no}: {}",
+                                self.path_text, err.message
+                            ));
+                            break Progress::Done;
+                        }
+                        ErrorMode::Skip => {
+                            if cfg.metrics.logged_errors.fetch_add(1, Ordering::Relaxed)
+                                < MAX_LOGGED
+                            {
+                                let line_no = line_number(&cfg.path, offset);
+                                eprintln!(
+                                    "fluxtide: warning: skipped bad record in {}:{line_no}: {}",
+                                    self.path_text, err.message
+                                );
+                            } else if cfg.metrics.logged_errors.load(Ordering::Relaxed)
+                                == MAX_LOGGED + 1
+                            {
+                                eprintln!("fluxtide: warning: further bad records are counted, not logged");
+                            }
+                        }
+                        ErrorMode::Dlq => {
+                            let text = String::from_utf8_lossy(&line);
+                            let row: Row = vec![
+                                Value::str(&text),
+                                Value::str(&err.message),
+                                Value::str(&format!("{:?}", err.kind)),
+                                Value::Long(wm),
+                                Value::Int(1),
+                                Value::str(&cfg.stream),
+                            ]
+                            .into_boxed_slice();
+                            dlq.push(Rec {
+                                time: wm,
+                                key: source_key(cfg.rank, offset),
+                                row,
+                                expired: false,
+                            });
+                        }
+                    }
+                }
+            }
+        };
+        self.emitted += n as u64;
+        let c = &cfg.metrics.streams[cfg.metrics_index];
+        Metrics::add(&c.read, read_n);
+        Metrics::add(&c.late, late_n);
+        Metrics::add(&c.bad, bad_n);
+        result
+    }
+}
+
+/// 1-based line number of the line starting at byte `offset` (only for messages:
+/// counts newlines before it, so it is used for the few records that are logged).
+fn line_number(path: &std::path::Path, offset: u64) -> u64 {
+    if path.as_os_str() == "-" {
+        return offset + 1;
+    }
+    let Ok(f) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+    let mut remaining = offset;
+    let mut lines = 1u64;
+    while remaining > 0 {
+        let buf = match r.fill_buf() {
+            Ok(b) if !b.is_empty() => b,
+            _ => break,
+        };
+        let take = (buf.len() as u64).min(remaining) as usize;
+        lines += memchr::memchr_iter(b'\n', &buf[..take]).count() as u64;
+        r.consume(take);
+        remaining -= take as u64;
+    }
+    lines
+}
+
+/// Reads standard input on its own thread (never blocking a worker), in batches of
+/// lines tagged with their line index (stdin has no byte offsets to seek).
+fn spawn_stdin_reader() -> Receiver<Vec<(u64, Vec<u8>)>> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(64);
+    std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        let mut lock = stdin.lock();
+        let mut batch = Vec::with_capacity(1024);
+        let mut n = 0u64;
+        loop {
+            let mut line = Vec::new();
+            match lock.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    while line.last().is_some_and(|c| *c == b'\n' || *c == b'\r') {
+                        line.pop();
+                    }
+                    batch.push((n, line));
+                    n += 1;
+                    if batch.len() >= 1024 && tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+    });
+    rx
+}
+
+/// Shared abort flag: the first fatal error wins and every source stops.
+pub fn first_error(slot: &Mutex<Option<String>>, msg: String) {
+    if let Ok(mut g) = slot.lock() {
+        if g.is_none() {
+            *g = Some(msg);
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! Name resolution and typing of expressions (LANGUAGE.md §1.5–1.8, §2.7).
+//!
+//! Turns an AST expression into a typed [`ScalarExpr`] over column indexes of one
+//! input schema, inserting numeric widening, desugaring `CASE x WHEN`, and folding
+//! constants. Errors carry the span of the offending item and a help line.
+
+use std::sync::Arc;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Span};
+use crate::expr::compile::fold;
+use crate::expr::functions::{self, FnError};
+use crate::expr::ir::{ArithOp, CmpOp, LikeSource, ScalarExpr};
+use crate::expr::like::LikePattern;
+use crate::expr::{cast::cast_ok, compile::eval_const};
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
+use crate::syntax::printer::print_expr;
+use crate::value::{DataType, Value};
+
+/// Aggregate function names (§2.6); they are not scalar functions.
+pub const AGGREGATES: &[&str] = &[
+    "count", "sum", "avg", "min", "max", "minForever", "maxForever", "distinctCount", "stdDev", "and", "or",
+    "first", "last", "unionSet",
+];
+
+pub fn is_aggregate(name: &str) -> bool {
+    AGGREGATES.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// Where an expression is written; decides what is allowed in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clause {
+    Where,
+    Select,
+    Having,
+    On,
+    GroupBy,
+    Filter,
+}
+
+impl Clause {
+    fn word(self) -> &'static str {
+        match self {
+            Clause::Where => "WHERE",
+            Clause::Select => "SELECT",
+            Clause::Having => "HAVING",
+            Clause::On => "ON",
+            Clause::GroupBy => "GROUP BY",
+            Clause::Filter => "a pattern filter",
+        }
+    }
+}
+
+/// The names visible to an expression: one input relation.
+pub struct Scope<'a> {
+    /// Qualifiers that name the input: the alias if one was given, else the stream name.
+    pub qualifier: &'a str,
+    /// The stream name (to explain why `S.x` is invalid once an alias exists).
+    pub stream: &'a str,
+    pub columns: &'a [(Arc<str>, DataType)],
+    pub clause: Clause,
+    /// Seed for deterministic `uuid()` (the query id).
+    pub query_id: u32,
+}
+
+pub type Typed = (ScalarExpr, DataType);
+
+pub fn resolve(e: &Expr, scope: &Scope) -> Result<Typed, Diagnostic> {
+    let (x, t) = resolve_inner(e, scope, 0)?;
+    Ok((fold(x), t))
+}
+
+/// Resolves and requires BOOL (WHERE, HAVING, ON, filters).
+pub fn resolve_bool(e: &Expr, scope: &Scope) -> Result<ScalarExpr, Diagnostic> {
+    let (x, t) = resolve(e, scope)?;
+    if t != DataType::Bool && t != DataType::Object {
+        return Err(Diagnostic::error("E0203", format!("{} condition must be BOOL, found {t}", scope.clause.word()))
+            .at(e.span)
+            .label(format!("this is {t}"))
+            .help("write a comparison, e.g. `price > 10.0`"));
+    }
+    Ok(x)
+}
+
+fn literal(l: &Literal) -> Typed {
+    match l {
+        Literal::Int { value, long_suffix } => {
+            if !*long_suffix {
+                if let Ok(v) = i32::try_from(*value) {
+                    return (ScalarExpr::Literal(Value::Int(v)), DataType::Int);
+                }
+            }
+            (ScalarExpr::Literal(Value::Long(*value)), DataType::Long)
+        }
+        Literal::Float { value, float_suffix: true } => (ScalarExpr::Literal(Value::Float(*value as f32)), DataType::Float),
+        Literal::Float { value, .. } => (ScalarExpr::Literal(Value::Double(*value)), DataType::Double),
+        Literal::String(s) => (ScalarExpr::Literal(Value::str(s)), DataType::String),
+        Literal::Bool(b) => (ScalarExpr::Literal(Value::Bool(*b)), DataType::Bool),
+        Literal::Null => (ScalarExpr::Literal(Value::Null), DataType::Object),
+    }
+}
+
+fn widen(x: ScalarExpr, from: DataType, to: DataType) -> ScalarExpr {
+    if from == to || from == DataType::Object {
+        x
+    } else {
+        ScalarExpr::Widen { expr: x.boxed(), to }
+    }
+}
+
+fn column(qualifier: Option<&crate::syntax::ast::Ident>, name: &crate::syntax::ast::Ident, scope: &Scope) -> Result<Typed, Diagnostic> {
+    if let Some(q) = qualifier {
+        if q.name != scope.qualifier {
+            let mut d = Diagnostic::error("E0104", format!("unknown qualifier `{}`", q.name)).at(q.span).label("not a relation of this query");
+            d = if q.name == scope.stream {
+                d.help(format!("`{}` has the alias `{}` here; write `{}.{}`", scope.stream, scope.qualifier, scope.qualifier, name.name))
+            } else {
+                d.help(format!("the input is `{}`", scope.qualifier))
+            };
+            return Err(d);
+        }
+    }
+    match scope.columns.iter().position(|(n, _)| n.as_ref() == name.name) {
+        Some(i) => Ok((ScalarExpr::Column(i), scope.columns[i].1)),
+        None => {
+            let mut d = Diagnostic::error("E0102", format!("unknown attribute `{}` in `{}`", name.name, scope.stream))
+                .at(name.span)
+                .label("not an attribute of the input");
+            let names = scope.columns.iter().map(|(n, _)| n.as_ref());
+            d = match did_you_mean(&name.name, names) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help(format!(
+                    "`{}` has: {}",
+                    scope.stream,
+                    scope.columns.iter().map(|(n, _)| n.as_ref()).collect::<Vec<_>>().join(", ")
+                )),
+            };
+            Err(d)
+        }
+    }
+}
+
+const MAX_DEPTH: usize = 512;
+
+fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnostic> {
+    if depth > MAX_DEPTH {
+        return Err(Diagnostic::error("E0209", "expression nested too deeply").at(e.span));
+    }
+    let r = |x: &Expr| resolve_inner(x, scope, depth + 1);
+    match &e.kind {
+        ExprKind::Literal(l) => Ok(literal(l)),
+        ExprKind::Duration(d) => {
+            if d.has_calendar_unit() {
+                return Err(calendar_error(d.span));
+            }
+            Ok((ScalarExpr::Literal(Value::Long(d.millis())), DataType::Long))
+        }
+        ExprKind::Column { qualifier, name } => column(qualifier.as_ref(), name, scope),
+        ExprKind::Indexed { alias, .. } => Err(Diagnostic::error("E0105", "indexed event references are only valid in pattern queries")
+            .at(alias.span)
+            .help("`e[0].x` refers to an event of a counted pattern element")),
+        ExprKind::Unary { op, expr } => {
+            let (x, t) = r(expr)?;
+            match op {
+                UnaryOp::Plus | UnaryOp::Neg => {
+                    if !t.is_numeric() && t != DataType::Object {
+                        return Err(Diagnostic::error("E0202", format!("unary `{}` needs a number, found {t}", if *op == UnaryOp::Neg { "-" } else { "+" }))
+                            .at(expr.span));
+                    }
+                    Ok((if *op == UnaryOp::Neg { ScalarExpr::Neg(x.boxed()) } else { x }, t))
+                }
+                UnaryOp::Not => {
+                    bool_operand(t, expr.span, "NOT")?;
+                    Ok((ScalarExpr::Not(x.boxed()), DataType::Bool))
+                }
+            }
+        }
+        ExprKind::Binary { op, left, right } => {
+            let (lx, lt) = r(left)?;
+            let (rx, rt) = r(right)?;
+            binary(*op, (lx, lt, left.span), (rx, rt, right.span), e.span)
+        }
+        ExprKind::Between { expr, low, high, negated } => {
+            let (x, t) = r(expr)?;
+            let (lo, lt) = r(low)?;
+            let (hi, ht) = r(high)?;
+            let ct = comparable(t, lt, expr.span, low.span, "BETWEEN")?;
+            let ct = comparable(ct, ht, expr.span, high.span, "BETWEEN")?;
+            Ok((
+                ScalarExpr::Between {
+                    expr: widen(x, t, ct).boxed(),
+                    low: widen(lo, lt, ct).boxed(),
+                    high: widen(hi, ht, ct).boxed(),
+                    negated: *negated,
+                },
+                DataType::Bool,
+            ))
+        }
+        ExprKind::InList { expr, list, negated } => {
+            let (x, t) = r(expr)?;
+            let mut items = Vec::with_capacity(list.len());
+            for item in list {
+                let (ix, it) = r(item)?;
+                comparable(t, it, expr.span, item.span, "IN")?;
+                items.push(ix);
+            }
+            Ok((ScalarExpr::InList { expr: x.boxed(), list: items, negated: *negated }, DataType::Bool))
+        }
+        ExprKind::Like { expr, pattern, escape, negated } => {
+            let (x, t) = r(expr)?;
+            string_operand(t, expr.span, "LIKE")?;
+            let (px, pt) = r(pattern)?;
+            string_operand(pt, pattern.span, "LIKE")?;
+            let esc = match escape {
+                None => None,
+                Some(esc) => {
+                    let (ex, _) = r(esc)?;
+                    match fold(ex) {
+                        ScalarExpr::Literal(Value::Str(s)) if s.chars().count() == 1 => s.chars().next(),
+                        _ => {
+                            return Err(Diagnostic::error("E0210", "ESCAPE must be a one-character string literal").at(esc.span))
+                        }
+                    }
+                }
+            };
+            let px = fold(px);
+            let pattern = match &px {
+                ScalarExpr::Literal(Value::Str(p)) => LikeSource::Const(
+                    LikePattern::compile(p, esc).map_err(|m| Diagnostic::error("E0210", format!("bad LIKE pattern: {m}")).at(pattern.span))?,
+                ),
+                ScalarExpr::Literal(Value::Null) => return Ok((ScalarExpr::Literal(Value::Bool(false)), DataType::Bool)),
+                _ => LikeSource::Dynamic { pattern: px.boxed(), escape: esc },
+            };
+            Ok((ScalarExpr::Like { expr: x.boxed(), pattern, negated: *negated }, DataType::Bool))
+        }
+        ExprKind::IsNull { expr, negated } => {
+            let (x, _) = r(expr)?;
+            Ok((ScalarExpr::IsNull { expr: x.boxed(), negated: *negated }, DataType::Bool))
+        }
+        ExprKind::Case { operand, whens, else_ } => {
+            let op = match operand {
+                Some(o) => Some((r(o)?, o.span)),
+                None => None,
+            };
+            let mut conds = Vec::new();
+            let mut results: Vec<(ScalarExpr, DataType, Span)> = Vec::new();
+            for (w, t) in whens {
+                let (wx, wt) = r(w)?;
+                let cond = match &op {
+                    Some(((ox, ot), ospan)) => {
+                        let ct = comparable(*ot, wt, *ospan, w.span, "CASE")?;
+                        ScalarExpr::Cmp { op: CmpOp::Eq, left: widen(ox.clone(), *ot, ct).boxed(), right: widen(wx, wt, ct).boxed() }
+                    }
+                    None => {
+                        if wt != DataType::Bool && wt != DataType::Object {
+                            return Err(Diagnostic::error("E0203", format!("WHEN condition must be BOOL, found {wt}")).at(w.span));
+                        }
+                        wx
+                    }
+                };
+                conds.push(cond);
+                let (tx, tt) = r(t)?;
+                results.push((tx, tt, t.span));
+            }
+            if let Some(e) = else_ {
+                let (ex, et) = r(e)?;
+                results.push((ex, et, e.span));
+            }
+            let ty = common_type(results.iter().map(|(_, t, s)| (*t, *s)))?;
+            let mut results: Vec<ScalarExpr> = results.into_iter().map(|(x, t, _)| widen(x, t, ty)).collect();
+            let else_x = if else_.is_some() { results.pop().map(Box::new) } else { None };
+            Ok((ScalarExpr::Case { whens: conds.into_iter().zip(results).collect(), else_: else_x }, ty))
+        }
+        ExprKind::Cast { expr, ty } => {
+            let (x, t) = r(expr)?;
+            if !cast_ok(t, ty.ty) {
+                return Err(Diagnostic::error("E0207", format!("cannot CAST {t} to {}", ty.ty)).at(e.span));
+            }
+            Ok((ScalarExpr::Cast { expr: x.boxed(), to: ty.ty }, ty.ty))
+        }
+        ExprKind::Func { ns, name, args, star, distinct } => {
+            if is_aggregate(&name.name) && ns.is_none() {
+                return Err(match scope.clause {
+                    Clause::Select | Clause::Having => Diagnostic::error("E0900", format!("aggregate `{}` is not supported yet", name.name))
+                        .at(e.span)
+                        .help("aggregation arrives with the windows-and-aggregation work; stateless queries only for now"),
+                    c => Diagnostic::error("E0301", format!("aggregate `{}` is not allowed in {}", name.name, c.word()))
+                        .at(e.span)
+                        .help(if c == Clause::Where { "filter aggregated rows with HAVING" } else { "aggregates belong in SELECT or HAVING" }),
+                });
+            }
+            if let Some(ns) = ns {
+                return Err(Diagnostic::error("E0205", format!("unknown function `{}:{}`", ns.name, name.name))
+                    .at(ns.span.to(name.span))
+                    .help("no extension namespaces are registered"));
+            }
+            if *distinct {
+                return Err(Diagnostic::error("E0206", "DISTINCT inside a function call is not supported").at(e.span).help("use `distinctCount(x)`"));
+            }
+            if *star {
+                return Err(Diagnostic::error("E0206", format!("`{}(*)` is only valid for count", name.name)).at(e.span));
+            }
+            special_or_builtin(name, args, e.span, scope, depth)
+        }
+        ExprKind::Exists { table, .. } => Err(Diagnostic::error("E0900", "EXISTS over a table is not supported yet")
+            .at(table.span)
+            .help("tables arrive with the joins-and-tables work")),
+    }
+}
+
+fn special_or_builtin(name: &crate::syntax::ast::Ident, args: &[Expr], span: Span, scope: &Scope, depth: usize) -> Result<Typed, Diagnostic> {
+    let n = name.name.to_ascii_lowercase();
+    let nullary = |x: ScalarExpr, t: DataType| -> Result<Typed, Diagnostic> {
+        if !args.is_empty() {
+            return Err(Diagnostic::error("E0206", format!("`{}` takes no arguments", name.name)).at(span));
+        }
+        Ok((x, t))
+    };
+    match n.as_str() {
+        // Deterministic mode (§2.7): now() is the event time of the current event.
+        "eventtimestamp" | "now" | "currenttimemillis" => return nullary(ScalarExpr::EventTime, DataType::Long),
+        "uuid" => return nullary(ScalarExpr::Uuid { seed: u64::from(scope.query_id) }, DataType::String),
+        _ => {}
+    }
+    let mut xs = Vec::with_capacity(args.len());
+    let mut ts = Vec::with_capacity(args.len());
+    for a in args {
+        let (x, t) = resolve_inner(a, scope, depth + 1)?;
+        xs.push(x);
+        ts.push(t);
+    }
+    match functions::resolve(&name.name, &ts) {
+        Ok(f) => Ok((ScalarExpr::Func { f, args: xs }, f.ret)),
+        Err(FnError::Unknown) => {
+            let mut d = Diagnostic::error("E0205", format!("unknown function `{}`", name.name)).at(name.span).label("no such function");
+            let cands = functions::names().iter().copied().chain(AGGREGATES.iter().copied());
+            if let Some(s) = did_you_mean(&name.name, cands) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            Err(d)
+        }
+        Err(FnError::Arity { expected, got }) => Err(Diagnostic::error("E0206", format!("`{}` expects {expected} argument(s), got {got}", name.name)).at(span)),
+        Err(FnError::Type(m)) => Err(Diagnostic::error("E0206", m).at(span)),
+    }
+}
+
+fn calendar_error(span: Span) -> Diagnostic {
+    Diagnostic::error("E0211", "MONTH and YEAR have no fixed length here")
+        .at(span)
+        .help("write DAYS (a month is not a fixed number of milliseconds)")
+}
+
+fn bool_operand(t: DataType, span: Span, op: &str) -> Result<(), Diagnostic> {
+    if t == DataType::Bool || t == DataType::Object {
+        Ok(())
+    } else {
+        Err(Diagnostic::error("E0204", format!("operand of {op} must be BOOL, found {t}")).at(span))
+    }
+}
+
+fn string_operand(t: DataType, span: Span, op: &str) -> Result<(), Diagnostic> {
+    if t == DataType::String || t == DataType::Object {
+        Ok(())
+    } else {
+        Err(Diagnostic::error("E0201", format!("{op} needs STRING operands, found {t}")).at(span))
+    }
+}
+
+/// The type both sides of a comparison are widened to; error if they do not compare.
+fn comparable(a: DataType, b: DataType, aspan: Span, bspan: Span, op: &str) -> Result<DataType, Diagnostic> {
+    if a == DataType::Object {
+        return Ok(b);
+    }
+    if b == DataType::Object || a == b {
+        return Ok(a);
+    }
+    DataType::promote(a, b).ok_or_else(|| {
+        Diagnostic::error("E0201", format!("cannot compare {a} with {b} in {op}"))
+            .at(aspan.to(bspan))
+            .with_secondary(aspan, format!("{a}"))
+            .with_secondary(bspan, format!("{b}"))
+            .help(if a == DataType::String || b == DataType::String {
+                "strings compare only with strings; use CAST to convert"
+            } else {
+                "use CAST to convert one side"
+            })
+    })
+}
+
+fn common_type(items: impl Iterator<Item = (DataType, Span)>) -> Result<DataType, Diagnostic> {
+    let mut acc = DataType::Object;
+    for (t, span) in items {
+        if t == DataType::Object || t == acc {
+            continue;
+        }
+        if acc == DataType::Object {
+            acc = t;
+            continue;
+        }
+        acc = DataType::promote(acc, t).ok_or_else(|| {
+            Diagnostic::error("E0208", format!("CASE branches have incompatible types {acc} and {t}"))
+                .at(span)
+                .help("every THEN/ELSE must have the same type (numbers widen)")
+        })?;
+    }
+    Ok(acc)
+}
+
+fn binary(op: BinaryOp, l: (ScalarExpr, DataType, Span), r: (ScalarExpr, DataType, Span), span: Span) -> Result<Typed, Diagnostic> {
+    let (lx, lt, lspan) = l;
+    let (rx, rt, rspan) = r;
+    let arith = |a: ArithOp| -> Result<Typed, Diagnostic> {
+        for (t, s) in [(lt, lspan), (rt, rspan)] {
+            if !t.is_numeric() && t != DataType::Object {
+                return Err(Diagnostic::error("E0202", format!("arithmetic needs numbers, found {t}"))
+                    .at(s)
+                    .help(if t == DataType::String { "use concat() to join strings" } else { "use CAST to convert" }));
+            }
+        }
+        let ty = match (lt, rt) {
+            (DataType::Object, DataType::Object) => return Ok((ScalarExpr::Literal(Value::Null), DataType::Object)),
+            (DataType::Object, t) | (t, DataType::Object) => t,
+            (a, b) => DataType::promote(a, b).unwrap_or(DataType::Double),
+        };
+        Ok((ScalarExpr::Arith { op: a, ty, left: widen(lx.clone(), lt, ty).boxed(), right: widen(rx.clone(), rt, ty).boxed() }, ty))
+    };
+    let cmp = |c: CmpOp| -> Result<Typed, Diagnostic> {
+        let ty = comparable(lt, rt, lspan, rspan, c.symbol())?;
+        Ok((ScalarExpr::Cmp { op: c, left: widen(lx.clone(), lt, ty).boxed(), right: widen(rx.clone(), rt, ty).boxed() }, DataType::Bool))
+    };
+    let _ = span;
+    match op {
+        BinaryOp::Add => arith(ArithOp::Add),
+        BinaryOp::Sub => arith(ArithOp::Sub),
+        BinaryOp::Mul => arith(ArithOp::Mul),
+        BinaryOp::Div => arith(ArithOp::Div),
+        BinaryOp::Mod => arith(ArithOp::Mod),
+        BinaryOp::Eq => cmp(CmpOp::Eq),
+        BinaryOp::NotEq => cmp(CmpOp::NotEq),
+        BinaryOp::Lt => cmp(CmpOp::Lt),
+        BinaryOp::Le => cmp(CmpOp::Le),
+        BinaryOp::Gt => cmp(CmpOp::Gt),
+        BinaryOp::Ge => cmp(CmpOp::Ge),
+        BinaryOp::And | BinaryOp::Or => {
+            let word = if op == BinaryOp::And { "AND" } else { "OR" };
+            bool_operand(lt, lspan, word)?;
+            bool_operand(rt, rspan, word)?;
+            // Flatten chains so evaluation is one loop.
+            let mut parts = Vec::new();
+            for x in [lx, rx] {
+                match (op, x) {
+                    (BinaryOp::And, ScalarExpr::And(v)) | (BinaryOp::Or, ScalarExpr::Or(v)) => parts.extend(v),
+                    (_, x) => parts.push(x),
+                }
+            }
+            Ok((if op == BinaryOp::And { ScalarExpr::And(parts) } else { ScalarExpr::Or(parts) }, DataType::Bool))
+        }
+    }
+}
+
+/// Output name of a select item without alias: a bare column keeps its name, any other
+/// expression is `expr_<i>` (§2.4.2).
+pub fn default_name(e: &Expr, position: usize) -> (String, bool) {
+    match &e.kind {
+        ExprKind::Column { name, .. } => (name.name.clone(), false),
+        _ => (format!("expr_{position}"), true),
+    }
+}
+
+/// Text of an expression for messages and EXPLAIN.
+pub fn expr_text(e: &Expr) -> String {
+    print_expr(e)
+}
+
+/// Evaluates a constant expression (used for LIMIT-like constants and options).
+pub fn constant_value(x: &ScalarExpr) -> Option<Value> {
+    if x.is_constant() {
+        Some(eval_const(x))
+    } else {
+        None
+    }
+}
