@@ -1,1 +1,6 @@
-//! (being written)
+//! Scalar expressions: compiled once at plan time into closures over column indexes;
+//! built-in functions, CAST and LIKE. May import value and diagnostics; never timely.
+
+pub mod cast;
+pub mod functions;
+pub mod like;
