@@ -2,5 +2,7 @@
 //! built-in functions, CAST and LIKE. May import value and diagnostics; never timely.
 
 pub mod cast;
+pub mod compile;
 pub mod functions;
+pub mod ir;
 pub mod like;
