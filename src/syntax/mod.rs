@@ -3,8 +3,9 @@
 //! never the planner or the runtime.
 
 pub mod ast;
+pub mod lexer;
 pub mod parser;
 pub mod printer;
 
 pub use parser::parse;
-pub use printer::print;
+pub use printer::{print, print_expr};
