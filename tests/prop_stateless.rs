@@ -34,7 +34,10 @@ fn input() -> impl Strategy<Value = Vec<In>> {
     let row = (
         proptest::option::of(-5i32..30),
         proptest::option::of((-200i32..2000).prop_map(|v| f64::from(v) / 20.0)),
-        proptest::option::of(prop_oneof![Just("xa"), Just("xb"), Just("y"), Just("zz"), Just("x")].prop_map(String::from)),
+        proptest::option::of(
+            prop_oneof![Just("xa"), Just("xb"), Just("y"), Just("zz"), Just("x")]
+                .prop_map(String::from),
+        ),
         0i64..50,
         0i64..40,
     );
@@ -45,7 +48,12 @@ fn input() -> impl Strategy<Value = Vec<In>> {
         rows.into_iter()
             .map(|(a, b, s, step, jitter)| {
                 base += step;
-                In { a, b, s, ts: base + jitter }
+                In {
+                    a,
+                    b,
+                    s,
+                    ts: base + jitter,
+                }
             })
             .collect()
     })
@@ -53,9 +61,18 @@ fn input() -> impl Strategy<Value = Vec<In>> {
 
 fn json_line(r: &In) -> String {
     let mut m = serde_json::Map::new();
-    m.insert("a".into(), r.a.map_or(serde_json::Value::Null, |v| v.into()));
-    m.insert("b".into(), r.b.map_or(serde_json::Value::Null, |v| v.into()));
-    m.insert("s".into(), r.s.clone().map_or(serde_json::Value::Null, |v| v.into()));
+    m.insert(
+        "a".into(),
+        r.a.map_or(serde_json::Value::Null, |v| v.into()),
+    );
+    m.insert(
+        "b".into(),
+        r.b.map_or(serde_json::Value::Null, |v| v.into()),
+    );
+    m.insert(
+        "s".into(),
+        r.s.clone().map_or(serde_json::Value::Null, |v| v.into()),
+    );
     m.insert("ts".into(), r.ts.into());
     serde_json::Value::Object(m).to_string()
 }
@@ -107,6 +124,7 @@ fn oracle(app: &App, rows: &[In]) -> BTreeMap<String, String> {
         let mut buf = Vec::new();
         for (t, _, row) in rows {
             enc.encode(&row, t, false, &mut buf);
+            buf.push(b'\n');
         }
         result.insert(name.to_string(), String::from_utf8(buf).expect("utf8"));
     }
@@ -116,17 +134,36 @@ fn oracle(app: &App, rows: &[In]) -> BTreeMap<String, String> {
 fn run(rows: &[In], workers: usize, chunk: u64) -> BTreeMap<String, String> {
     let dir = tempfile::tempdir().expect("tmp");
     let input = dir.path().join("s.jsonl");
-    std::fs::write(&input, rows.iter().map(|r| json_line(r) + "\n").collect::<String>()).expect("write");
+    std::fs::write(
+        &input,
+        rows.iter().map(|r| json_line(r) + "\n").collect::<String>(),
+    )
+    .expect("write");
     let mut app = App::from_sql("prop.sql", APP).expect("app");
     app.input_file("S", input.to_str().expect("path"));
     for o in ["O1", "O2", "O3"] {
-        app.output_file(o, dir.path().join(format!("{o}.jsonl")).to_str().expect("path"));
+        app.output_file(
+            o,
+            dir.path()
+                .join(format!("{o}.jsonl"))
+                .to_str()
+                .expect("path"),
+        );
     }
-    let cfg = RunConfig { workers, chunk_size: chunk, ..RunConfig::default() };
+    let cfg = RunConfig {
+        workers,
+        chunk_size: chunk,
+        ..RunConfig::default()
+    };
     app.run(cfg).expect("runs");
     ["O1", "O2", "O3"]
         .iter()
-        .map(|o| (o.to_string(), std::fs::read_to_string(dir.path().join(format!("{o}.jsonl"))).unwrap_or_default()))
+        .map(|o| {
+            (
+                o.to_string(),
+                std::fs::read_to_string(dir.path().join(format!("{o}.jsonl"))).unwrap_or_default(),
+            )
+        })
         .collect()
 }
 

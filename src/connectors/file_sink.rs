@@ -47,9 +47,9 @@ impl JsonLinesWriter {
 impl RowWriter for JsonLinesWriter {
     fn write(&mut self, rec: &Rec) -> std::io::Result<()> {
         self.buf.clear();
-        // The encoder appends the line's newline itself.
         self.encoder
             .encode(&rec.row, rec.time, rec.expired, &mut self.buf);
+        self.buf.push(b'\n');
         self.out.write_all(&self.buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use timely::container::CapacityContainerBuilder;
@@ -28,6 +28,7 @@ use timely::dataflow::operators::generic::builder_rc::OperatorBuilder;
 use timely::dataflow::operators::generic::OutputBuilder;
 use timely::dataflow::{Scope, StreamVec};
 
+use crate::expr::compile::{EvalCtx, PredFn};
 use crate::runtime::metrics::Metrics;
 use crate::runtime::record::{source_key, tick_of, Rec};
 use crate::runtime::Abort;
@@ -78,6 +79,9 @@ pub struct SourceConfig {
     pub rate_per_worker: Option<f64>,
     pub metrics: Arc<Metrics>,
     pub abort: Arc<Abort>,
+    /// OR of the filters of every consumer (all stateless queries with a WHERE): a
+    /// record failing it is dropped before it becomes a row. Consumers re-check.
+    pub prefilter: Option<Arc<PredFn>>,
 }
 
 /// One partition's reading state.
@@ -103,11 +107,16 @@ enum LineInput {
 
 impl Part {
     fn watermark(&self, delay: i64) -> i64 {
-        if self.max_seen == i64::MIN {
-            self.bound
-        } else {
-            self.bound.max(self.max_seen.saturating_sub(delay))
-        }
+        watermark(self.bound, self.max_seen, delay)
+    }
+}
+
+/// A partition's watermark: `max seen − delay`, never below its pre-scan bound.
+fn watermark(bound: i64, max_seen: i64, delay: i64) -> i64 {
+    if max_seen == i64::MIN {
+        bound
+    } else {
+        bound.max(max_seen.saturating_sub(delay))
     }
 }
 
@@ -370,26 +379,76 @@ impl SourceState {
             Some(r) => ((r / 100.0).ceil() as usize).clamp(1, BATCH),
             None => BATCH,
         };
+        let SourceState {
+            parts,
+            current,
+            decoder,
+            vals,
+            skip_offset_zero,
+            path_text,
+            emitted,
+            ..
+        } = self;
+        let mut out = Outputs {
+            main,
+            late,
+            dlq,
+            read: 0,
+            late_n: 0,
+            bad: 0,
+        };
         let mut n = 0;
-        let (mut late_n, mut bad_n, mut read_n) = (0u64, 0u64, 0u64);
         let result = loop {
             if n >= budget {
                 break Progress::More;
             }
-            let Some(part) = self.parts.get_mut(self.current) else {
+            let Some(part) = parts.get_mut(*current) else {
                 break Progress::Done;
             };
-            let next = match &mut part.reader {
+            let Part {
+                reader,
+                bound,
+                max_seen,
+                last_ingest,
+            } = part;
+            let mut wm = PartTime {
+                bound: *bound,
+                max_seen,
+                last_ingest,
+            };
+            match reader {
                 LineInput::Chunk(r) => match r.next_line() {
-                    Ok(Some((off, line))) => Some((off, line.to_vec())),
-                    Ok(None) => None,
+                    Ok(Some((offset, line))) => {
+                        n += 1;
+                        if offset == 0 && *skip_offset_zero {
+                            continue;
+                        }
+                        if let Err(msg) = process_line(
+                            cfg,
+                            decoder.as_mut(),
+                            vals,
+                            &mut wm,
+                            offset,
+                            line,
+                            &mut out,
+                            path_text,
+                        ) {
+                            cfg.abort.fail(msg);
+                            break Progress::Done;
+                        }
+                    }
+                    Ok(None) => *current += 1,
                     Err(e) => {
-                        cfg.abort.fail(format!("reading {}: {e}", self.path_text));
+                        cfg.abort.fail(format!("reading {path_text}: {e}"));
                         break Progress::Done;
                     }
                 },
                 LineInput::Stdin(rx, buf, pos, closed) => {
                     if *pos >= buf.len() {
+                        if *closed {
+                            *current += 1;
+                            continue;
+                        }
                         match rx.try_recv() {
                             Ok(b) => {
                                 *buf = b;
@@ -398,161 +457,198 @@ impl SourceState {
                             Err(TryRecvError::Empty) => break Progress::Waiting,
                             Err(TryRecvError::Disconnected) => *closed = true,
                         }
-                    }
-                    if *closed && *pos >= buf.len() {
-                        None
-                    } else if *pos < buf.len() {
-                        let item = std::mem::take(&mut buf[*pos]);
-                        *pos += 1;
-                        Some(item)
-                    } else {
                         continue;
                     }
-                }
-            };
-            let Some((offset, line)) = next else {
-                self.current += 1;
-                continue;
-            };
-            n += 1;
-            if line.is_empty() || line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            if offset == 0 && self.skip_offset_zero {
-                if let (LineInput::Stdin(..), SourceFormat::Csv { delimiter }) =
-                    (&part.reader, cfg.format)
-                {
-                    match CsvDecoder::new(
-                        &cfg.schema,
+                    let (offset, line) = std::mem::take(&mut buf[*pos]);
+                    *pos += 1;
+                    n += 1;
+                    if offset == 0 && *skip_offset_zero {
+                        if let SourceFormat::Csv { delimiter } = cfg.format {
+                            match CsvDecoder::new(
+                                &cfg.schema,
+                                &line,
+                                CsvOptions {
+                                    delimiter,
+                                    quote: b'"',
+                                },
+                            ) {
+                                Ok(d) => *decoder = Box::new(d),
+                                Err(e) => {
+                                    cfg.abort.fail(format!("stdin CSV header: {e}"));
+                                    break Progress::Done;
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    if let Err(msg) = process_line(
+                        cfg,
+                        decoder.as_mut(),
+                        vals,
+                        &mut wm,
+                        offset,
                         &line,
-                        CsvOptions {
-                            delimiter,
-                            quote: b'"',
-                        },
+                        &mut out,
+                        path_text,
                     ) {
-                        Ok(d) => self.decoder = Box::new(d),
-                        Err(e) => {
-                            cfg.abort.fail(format!("stdin CSV header: {e}"));
-                            break Progress::Done;
-                        }
+                        cfg.abort.fail(msg);
+                        break Progress::Done;
                     }
                 }
-                continue;
             }
-            read_n += 1;
-            self.vals.clear();
-            let decoded = self.decoder.decode(&line, &mut self.vals);
-            let time = match decoded {
-                Err(e) => Err(e),
-                Ok(()) => match cfg.event_time {
-                    None => {
-                        part.last_ingest = part.last_ingest.max(now_ms());
-                        Ok(part.last_ingest)
+        };
+        *emitted += n as u64;
+        let c = &cfg.metrics.streams[cfg.metrics_index];
+        Metrics::add(&c.read, out.read);
+        Metrics::add(&c.late, out.late_n);
+        Metrics::add(&c.bad, out.bad);
+        result
+    }
+}
+
+/// Where a batch's records go, and what it counted.
+struct Outputs<'a> {
+    main: &'a mut Vec<Rec>,
+    late: &'a mut Vec<Rec>,
+    dlq: &'a mut Vec<Rec>,
+    read: u64,
+    late_n: u64,
+    bad: u64,
+}
+
+/// A partition's time state, borrowed apart from its reader.
+struct PartTime<'a> {
+    bound: i64,
+    max_seen: &'a mut i64,
+    last_ingest: &'a mut i64,
+}
+
+impl PartTime<'_> {
+    fn watermark(&self, delay: i64) -> i64 {
+        watermark(self.bound, *self.max_seen, delay)
+    }
+}
+
+/// Decodes one line and routes it: a record, a late record, a dead letter, or an
+/// error. `Err` is a fatal message (error strategy `'fail'`).
+#[allow(clippy::too_many_arguments)]
+fn process_line(
+    cfg: &SourceConfig,
+    decoder: &mut dyn Decoder,
+    vals: &mut Vec<Value>,
+    part: &mut PartTime,
+    offset: u64,
+    line: &[u8],
+    out: &mut Outputs,
+    path_text: &str,
+) -> Result<(), String> {
+    if line.is_empty() || line.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    out.read += 1;
+    vals.clear();
+    let decoded = decoder.decode(line, vals);
+    let time = match decoded {
+        Err(e) => Err(e),
+        Ok(()) => match cfg.event_time {
+            None => {
+                *part.last_ingest = (*part.last_ingest).max(now_ms());
+                Ok(*part.last_ingest)
+            }
+            Some(col) => match vals.get(col).and_then(Value::as_i64) {
+                Some(t) if t >= 0 => Ok(t),
+                Some(t) => Err(DecodeError {
+                    message: format!("negative event time {t} in `{}`", cfg.schema.names[col]),
+                    kind: DecodeErrorKind::OutOfRange,
+                }),
+                None => Err(DecodeError {
+                    message: format!("missing event time `{}`", cfg.schema.names[col]),
+                    kind: DecodeErrorKind::Missing,
+                }),
+            },
+        },
+    };
+    let t = match time {
+        Ok(t) => t,
+        Err(err) => {
+            out.bad += 1;
+            let wm = part.watermark(cfg.delay_ms).max(0);
+            match cfg.errors {
+                ErrorMode::Fail => {
+                    let line_no = line_number(&cfg.path, offset);
+                    return Err(format!(
+                        "bad record in {path_text}:{line_no}: {}",
+                        err.message
+                    ));
+                }
+                ErrorMode::Skip => {
+                    let logged = cfg.metrics.logged_errors.fetch_add(1, Ordering::Relaxed);
+                    if logged < MAX_LOGGED {
+                        let line_no = line_number(&cfg.path, offset);
+                        eprintln!(
+                            "fluxtide: warning: skipped bad record in {path_text}:{line_no}: {}",
+                            err.message
+                        );
+                    } else if logged == MAX_LOGGED {
+                        eprintln!("fluxtide: warning: further bad records are counted, not logged");
                     }
-                    Some(col) => match self.vals.get(col) {
-                        Some(v) => match v.as_i64() {
-                            Some(t) if t >= 0 => Ok(t),
-                            Some(t) => Err(DecodeError {
-                                message: format!(
-                                    "negative event time {t} in `{}`",
-                                    cfg.schema.names[col]
-                                ),
-                                kind: DecodeErrorKind::OutOfRange,
-                            }),
-                            None => Err(DecodeError {
-                                message: format!("missing event time `{}`", cfg.schema.names[col]),
-                                kind: DecodeErrorKind::Missing,
-                            }),
-                        },
-                        None => Err(DecodeError {
-                            message: "missing event time".into(),
-                            kind: DecodeErrorKind::Missing,
-                        }),
-                    },
-                },
-            };
-            match time {
-                Ok(t) => {
-                    let wm = part.watermark(cfg.delay_ms);
-                    if t < wm && cfg.event_time.is_some() {
-                        late_n += 1;
-                        if cfg.route_late {
-                            let mut row: Vec<Value> = std::mem::take(&mut self.vals);
-                            row.push(Value::Long(wm - t));
-                            late.push(Rec {
-                                time: wm,
-                                key: source_key(cfg.rank, offset),
-                                row: row.into_boxed_slice(),
-                                expired: false,
-                            });
-                        }
-                        continue;
-                    }
-                    part.max_seen = part.max_seen.max(t);
-                    let row: Row = self.vals.drain(..).collect();
-                    main.push(Rec {
-                        time: t,
+                }
+                ErrorMode::Dlq => {
+                    let text = String::from_utf8_lossy(line);
+                    let row: Row = vec![
+                        Value::str(&text),
+                        Value::str(&err.message),
+                        Value::str(err.kind.as_str()),
+                        Value::Long(wm),
+                        Value::Int(1),
+                        Value::str(&cfg.stream),
+                    ]
+                    .into_boxed_slice();
+                    out.dlq.push(Rec {
+                        time: wm,
                         key: source_key(cfg.rank, offset),
                         row,
                         expired: false,
                     });
                 }
-                Err(err) => {
-                    bad_n += 1;
-                    let wm = part.watermark(cfg.delay_ms).max(0);
-                    match cfg.errors {
-                        ErrorMode::Fail => {
-                            let line_no = line_number(&cfg.path, offset);
-                            cfg.abort.fail(format!(
-                                "bad record in {}:{line_no}: {}",
-                                self.path_text, err.message
-                            ));
-                            break Progress::Done;
-                        }
-                        ErrorMode::Skip => {
-                            if cfg.metrics.logged_errors.fetch_add(1, Ordering::Relaxed)
-                                < MAX_LOGGED
-                            {
-                                let line_no = line_number(&cfg.path, offset);
-                                eprintln!(
-                                    "fluxtide: warning: skipped bad record in {}:{line_no}: {}",
-                                    self.path_text, err.message
-                                );
-                            } else if cfg.metrics.logged_errors.load(Ordering::Relaxed)
-                                == MAX_LOGGED + 1
-                            {
-                                eprintln!("fluxtide: warning: further bad records are counted, not logged");
-                            }
-                        }
-                        ErrorMode::Dlq => {
-                            let text = String::from_utf8_lossy(&line);
-                            let row: Row = vec![
-                                Value::str(&text),
-                                Value::str(&err.message),
-                                Value::str(&format!("{:?}", err.kind)),
-                                Value::Long(wm),
-                                Value::Int(1),
-                                Value::str(&cfg.stream),
-                            ]
-                            .into_boxed_slice();
-                            dlq.push(Rec {
-                                time: wm,
-                                key: source_key(cfg.rank, offset),
-                                row,
-                                expired: false,
-                            });
-                        }
-                    }
-                }
             }
-        };
-        self.emitted += n as u64;
-        let c = &cfg.metrics.streams[cfg.metrics_index];
-        Metrics::add(&c.read, read_n);
-        Metrics::add(&c.late, late_n);
-        Metrics::add(&c.bad, bad_n);
-        result
+            return Ok(());
+        }
+    };
+    let wm = part.watermark(cfg.delay_ms);
+    if cfg.event_time.is_some() && t < wm {
+        out.late_n += 1;
+        if cfg.route_late {
+            let mut row: Vec<Value> = std::mem::take(vals);
+            row.push(Value::Long(wm - t));
+            out.late.push(Rec {
+                time: wm,
+                key: source_key(cfg.rank, offset),
+                row: row.into_boxed_slice(),
+                expired: false,
+            });
+        }
+        return Ok(());
     }
+    *part.max_seen = (*part.max_seen).max(t);
+    // Filter pushdown: a record no consumer can accept never becomes a row.
+    if let Some(pre) = &cfg.prefilter {
+        if !(**pre)(&EvalCtx {
+            row: vals,
+            time: t,
+            key_hash: 0,
+        }) {
+            return Ok(());
+        }
+    }
+    let row: Row = vals.drain(..).collect();
+    out.main.push(Rec {
+        time: t,
+        key: source_key(cfg.rank, offset),
+        row,
+        expired: false,
+    });
+    Ok(())
 }
 
 /// 1-based line number of the line starting at byte `offset` (only for messages:
@@ -610,13 +706,4 @@ fn spawn_stdin_reader() -> Receiver<Vec<(u64, Vec<u8>)>> {
         }
     });
     rx
-}
-
-/// Shared abort flag: the first fatal error wins and every source stops.
-pub fn first_error(slot: &Mutex<Option<String>>, msg: String) {
-    if let Ok(mut g) = slot.lock() {
-        if g.is_none() {
-            *g = Some(msg);
-        }
-    }
 }

@@ -19,7 +19,9 @@ use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
 use crate::ops::sink_order::{OrderedSink, RowWriter, SinkConfig};
 use crate::ops::RecStream;
-use crate::plan::{ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId};
+use crate::plan::{
+    ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId,
+};
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
 use crate::runtime::metrics::Metrics;
 use crate::runtime::{Abort, HostIo, RunConfig};
@@ -41,16 +43,28 @@ pub fn build(
         // Sources.
         for (sid, s) in plan.streams.iter().enumerate() {
             match &s.source {
-                Some(SourceSpec::File { path, format, csv_delimiter, json_fail_on_missing }) => {
+                Some(SourceSpec::File {
+                    path,
+                    format,
+                    csv_delimiter,
+                    json_fail_on_missing,
+                }) => {
                     let sc = SourceConfig {
                         stream: s.name.clone(),
                         metrics_index: sid,
                         path: PathBuf::from(path),
                         format: match format {
-                            Format::Json => SourceFormat::Json { fail_on_missing: *json_fail_on_missing },
-                            Format::Csv => SourceFormat::Csv { delimiter: *csv_delimiter },
+                            Format::Json => SourceFormat::Json {
+                                fail_on_missing: *json_fail_on_missing,
+                            },
+                            Format::Csv => SourceFormat::Csv {
+                                delimiter: *csv_delimiter,
+                            },
                         },
-                        schema: Arc::new(Schema { names: s.names(), types: s.types() }),
+                        schema: Arc::new(Schema {
+                            names: s.names(),
+                            types: s.types(),
+                        }),
                         rank: s.rank,
                         event_time: s.time.event_time,
                         delay_ms: s.time.watermark_delay_ms,
@@ -65,6 +79,7 @@ pub fn build(
                         rate_per_worker: cfg.rate.map(|r| r / total),
                         metrics: Arc::clone(metrics),
                         abort: Arc::clone(abort),
+                        prefilter: prefilter(plan, sid, host),
                     };
                     let (main, late, dlq) = file_source(scope, sc);
                     producers.entry(sid).or_default().push(main);
@@ -77,7 +92,10 @@ pub fn build(
                 }
                 Some(SourceSpec::Api) => {
                     let rx = if scope.index() == 0 {
-                        host.inputs.iter().find(|(id, _)| *id == sid).and_then(|(_, m)| m.lock().ok().and_then(|mut g| g.take()))
+                        host.inputs
+                            .iter()
+                            .find(|(id, _)| *id == sid)
+                            .and_then(|(_, m)| m.lock().ok().and_then(|mut g| g.take()))
                     } else {
                         None
                     };
@@ -91,7 +109,10 @@ pub fn build(
                         metrics: Arc::clone(metrics),
                         metrics_index: sid,
                     };
-                    producers.entry(sid).or_default().push(api_source(scope, ac, rx));
+                    producers
+                        .entry(sid)
+                        .or_default()
+                        .push(api_source(scope, ac, rx));
                 }
                 None => {}
             }
@@ -114,8 +135,14 @@ pub fn build(
                 let names = s.names();
                 for k in &s.sinks {
                     let w: std::io::Result<Box<dyn RowWriter>> = match k {
-                        SinkSpec::File { path, format: Format::Json } => JsonLinesWriter::create(path, &names).map(|w| Box::new(w) as _),
-                        SinkSpec::File { path, format: Format::Csv } => CsvWriter::create(path, &names).map(|w| Box::new(w) as _),
+                        SinkSpec::File {
+                            path,
+                            format: Format::Json,
+                        } => JsonLinesWriter::create(path, &names).map(|w| Box::new(w) as _),
+                        SinkSpec::File {
+                            path,
+                            format: Format::Csv,
+                        } => CsvWriter::create(path, &names).map(|w| Box::new(w) as _),
                         SinkSpec::Api => continue,
                     };
                     match w {
@@ -124,10 +151,19 @@ pub fn build(
                     }
                 }
                 for (_, tx) in host.outputs.iter().filter(|(id, _)| *id == sid) {
-                    writers.push(Box::new(ChannelWriter { stream: s.name.clone(), tx: tx.clone() }));
+                    writers.push(Box::new(ChannelWriter {
+                        stream: s.name.clone(),
+                        tx: tx.clone(),
+                    }));
                 }
             }
-            let sc = SinkConfig { name: s.name.clone(), tick_ms: cfg.tick_ms, metrics: Arc::clone(metrics), metrics_index: sid, abort: Arc::clone(abort) };
+            let sc = SinkConfig {
+                name: s.name.clone(),
+                tick_ms: cfg.tick_ms,
+                metrics: Arc::clone(metrics),
+                metrics_index: sid,
+                abort: Arc::clone(abort),
+            };
             stream.ordered_sink(sc, writers);
         }
     });
@@ -145,7 +181,10 @@ fn stream_of<'s>(
     }
     let parts = producers.remove(&sid).unwrap_or_default();
     let s = if parts.len() == 1 {
-        parts.into_iter().next().unwrap_or_else(|| timely::dataflow::operators::generic::operator::empty(scope))
+        parts
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| timely::dataflow::operators::generic::operator::empty(scope))
     } else if parts.is_empty() {
         timely::dataflow::operators::generic::operator::empty(scope)
     } else {
@@ -155,13 +194,50 @@ fn stream_of<'s>(
     s
 }
 
+/// The OR of the WHERE clauses of every consumer of source stream `sid`, when all its
+/// consumers are filtering stateless queries and nothing else reads it; the source
+/// then drops records no consumer accepts before materialising them.
+fn prefilter(
+    plan: &Plan,
+    sid: StreamId,
+    host: &HostIo,
+) -> Option<Arc<crate::expr::compile::PredFn>> {
+    let s = &plan.streams[sid];
+    if !s.sinks.is_empty() || host.outputs.iter().any(|(id, _)| *id == sid) {
+        return None;
+    }
+    let consumers: Vec<&QueryPlan> = plan.queries.iter().filter(|q| q.input == sid).collect();
+    if consumers.is_empty()
+        || consumers
+            .iter()
+            .any(|q| q.filter.is_none() || q.kind == EventKind::Expired)
+    {
+        return None;
+    }
+    let parts: Vec<ScalarExpr> = consumers.iter().filter_map(|q| q.filter.clone()).collect();
+    let any = if parts.len() == 1 {
+        parts.into_iter().next()?
+    } else {
+        ScalarExpr::Or(parts)
+    };
+    Some(Arc::new(compile_pred(&any)))
+}
+
 fn compile_query(q: &QueryPlan, input_arity: usize) -> CompiledQuery {
-    let identity = q.project.len() == input_arity && q.project.iter().enumerate().all(|(i, e)| matches!(e, ScalarExpr::Column(c) if *c == i));
+    let identity = q.project.len() == input_arity
+        && q.project
+            .iter()
+            .enumerate()
+            .all(|(i, e)| matches!(e, ScalarExpr::Column(c) if *c == i));
     CompiledQuery {
         id: q.id,
         name: q.name.clone(),
         filter: q.filter.as_ref().map(compile_pred),
-        project: if identity { None } else { Some(q.project.iter().map(compile).collect()) },
+        project: if identity {
+            None
+        } else {
+            Some(q.project.iter().map(compile).collect())
+        },
         emits: q.kind != EventKind::Expired,
     }
 }

@@ -11,15 +11,27 @@ use crate::expr::compile::fold;
 use crate::expr::functions::{self, FnError};
 use crate::expr::ir::{ArithOp, CmpOp, LikeSource, ScalarExpr};
 use crate::expr::like::LikePattern;
-use crate::expr::{cast::cast_ok, compile::eval_const};
+use crate::expr::cast::cast_ok;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 use crate::syntax::printer::print_expr;
 use crate::value::{DataType, Value};
 
 /// Aggregate function names (§2.6); they are not scalar functions.
 pub const AGGREGATES: &[&str] = &[
-    "count", "sum", "avg", "min", "max", "minForever", "maxForever", "distinctCount", "stdDev", "and", "or",
-    "first", "last", "unionSet",
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "minForever",
+    "maxForever",
+    "distinctCount",
+    "stdDev",
+    "and",
+    "or",
+    "first",
+    "last",
+    "unionSet",
 ];
 
 pub fn is_aggregate(name: &str) -> bool {
@@ -31,10 +43,6 @@ pub fn is_aggregate(name: &str) -> bool {
 pub enum Clause {
     Where,
     Select,
-    Having,
-    On,
-    GroupBy,
-    Filter,
 }
 
 impl Clause {
@@ -42,10 +50,6 @@ impl Clause {
         match self {
             Clause::Where => "WHERE",
             Clause::Select => "SELECT",
-            Clause::Having => "HAVING",
-            Clause::On => "ON",
-            Clause::GroupBy => "GROUP BY",
-            Clause::Filter => "a pattern filter",
         }
     }
 }
@@ -73,10 +77,13 @@ pub fn resolve(e: &Expr, scope: &Scope) -> Result<Typed, Diagnostic> {
 pub fn resolve_bool(e: &Expr, scope: &Scope) -> Result<ScalarExpr, Diagnostic> {
     let (x, t) = resolve(e, scope)?;
     if t != DataType::Bool && t != DataType::Object {
-        return Err(Diagnostic::error("E0203", format!("{} condition must be BOOL, found {t}", scope.clause.word()))
-            .at(e.span)
-            .label(format!("this is {t}"))
-            .help("write a comparison, e.g. `price > 10.0`"));
+        return Err(Diagnostic::error(
+            "E0203",
+            format!("{} condition must be BOOL, found {t}", scope.clause.word()),
+        )
+        .at(e.span)
+        .label(format!("this is {t}"))
+        .help("write a comparison, e.g. `price > 10.0`"));
     }
     Ok(x)
 }
@@ -91,8 +98,16 @@ fn literal(l: &Literal) -> Typed {
             }
             (ScalarExpr::Literal(Value::Long(*value)), DataType::Long)
         }
-        Literal::Float { value, float_suffix: true } => (ScalarExpr::Literal(Value::Float(*value as f32)), DataType::Float),
-        Literal::Float { value, .. } => (ScalarExpr::Literal(Value::Double(*value)), DataType::Double),
+        Literal::Float {
+            value,
+            float_suffix: true,
+        } => (
+            ScalarExpr::Literal(Value::Float(*value as f32)),
+            DataType::Float,
+        ),
+        Literal::Float { value, .. } => {
+            (ScalarExpr::Literal(Value::Double(*value)), DataType::Double)
+        }
         Literal::String(s) => (ScalarExpr::Literal(Value::str(s)), DataType::String),
         Literal::Bool(b) => (ScalarExpr::Literal(Value::Bool(*b)), DataType::Bool),
         Literal::Null => (ScalarExpr::Literal(Value::Null), DataType::Object),
@@ -103,35 +118,59 @@ fn widen(x: ScalarExpr, from: DataType, to: DataType) -> ScalarExpr {
     if from == to || from == DataType::Object {
         x
     } else {
-        ScalarExpr::Widen { expr: x.boxed(), to }
+        ScalarExpr::Widen {
+            expr: x.boxed(),
+            to,
+        }
     }
 }
 
-fn column(qualifier: Option<&crate::syntax::ast::Ident>, name: &crate::syntax::ast::Ident, scope: &Scope) -> Result<Typed, Diagnostic> {
+fn column(
+    qualifier: Option<&crate::syntax::ast::Ident>,
+    name: &crate::syntax::ast::Ident,
+    scope: &Scope,
+) -> Result<Typed, Diagnostic> {
     if let Some(q) = qualifier {
         if q.name != scope.qualifier {
-            let mut d = Diagnostic::error("E0104", format!("unknown qualifier `{}`", q.name)).at(q.span).label("not a relation of this query");
+            let mut d = Diagnostic::error("E0104", format!("unknown qualifier `{}`", q.name))
+                .at(q.span)
+                .label("not a relation of this query");
             d = if q.name == scope.stream {
-                d.help(format!("`{}` has the alias `{}` here; write `{}.{}`", scope.stream, scope.qualifier, scope.qualifier, name.name))
+                d.help(format!(
+                    "`{}` has the alias `{}` here; write `{}.{}`",
+                    scope.stream, scope.qualifier, scope.qualifier, name.name
+                ))
             } else {
                 d.help(format!("the input is `{}`", scope.qualifier))
             };
             return Err(d);
         }
     }
-    match scope.columns.iter().position(|(n, _)| n.as_ref() == name.name) {
+    match scope
+        .columns
+        .iter()
+        .position(|(n, _)| n.as_ref() == name.name)
+    {
         Some(i) => Ok((ScalarExpr::Column(i), scope.columns[i].1)),
         None => {
-            let mut d = Diagnostic::error("E0102", format!("unknown attribute `{}` in `{}`", name.name, scope.stream))
-                .at(name.span)
-                .label("not an attribute of the input");
+            let mut d = Diagnostic::error(
+                "E0102",
+                format!("unknown attribute `{}` in `{}`", name.name, scope.stream),
+            )
+            .at(name.span)
+            .label("not an attribute of the input");
             let names = scope.columns.iter().map(|(n, _)| n.as_ref());
             d = match did_you_mean(&name.name, names) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!(
                     "`{}` has: {}",
                     scope.stream,
-                    scope.columns.iter().map(|(n, _)| n.as_ref()).collect::<Vec<_>>().join(", ")
+                    scope
+                        .columns
+                        .iter()
+                        .map(|(n, _)| n.as_ref())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
             Err(d)
@@ -155,18 +194,36 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
             Ok((ScalarExpr::Literal(Value::Long(d.millis())), DataType::Long))
         }
         ExprKind::Column { qualifier, name } => column(qualifier.as_ref(), name, scope),
-        ExprKind::Indexed { alias, .. } => Err(Diagnostic::error("E0105", "indexed event references are only valid in pattern queries")
-            .at(alias.span)
-            .help("`e[0].x` refers to an event of a counted pattern element")),
+        ExprKind::Indexed { alias, .. } => Err(Diagnostic::error(
+            "E0105",
+            "indexed event references are only valid in pattern queries",
+        )
+        .at(alias.span)
+        .help("`e[0].x` refers to an event of a counted pattern element")),
         ExprKind::Unary { op, expr } => {
             let (x, t) = r(expr)?;
             match op {
                 UnaryOp::Plus | UnaryOp::Neg => {
                     if !t.is_numeric() && t != DataType::Object {
-                        return Err(Diagnostic::error("E0202", format!("unary `{}` needs a number, found {t}", if *op == UnaryOp::Neg { "-" } else { "+" }))
-                            .at(expr.span));
+                        return Err(Diagnostic::error(
+                            "E0202",
+                            format!(
+                                "unary `{}` needs a number, found {t}",
+                                if *op == UnaryOp::Neg { "-" } else { "+" }
+                            ),
+                        )
+                        .at(expr.span)
+                        .label(format!("this is {t}"))
+                        .help("use CAST to convert it to a number"));
                     }
-                    Ok((if *op == UnaryOp::Neg { ScalarExpr::Neg(x.boxed()) } else { x }, t))
+                    Ok((
+                        if *op == UnaryOp::Neg {
+                            ScalarExpr::Neg(x.boxed())
+                        } else {
+                            x
+                        },
+                        t,
+                    ))
                 }
                 UnaryOp::Not => {
                     bool_operand(t, expr.span, "NOT")?;
@@ -179,7 +236,12 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
             let (rx, rt) = r(right)?;
             binary(*op, (lx, lt, left.span), (rx, rt, right.span), e.span)
         }
-        ExprKind::Between { expr, low, high, negated } => {
+        ExprKind::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
             let (x, t) = r(expr)?;
             let (lo, lt) = r(low)?;
             let (hi, ht) = r(high)?;
@@ -195,7 +257,11 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
                 DataType::Bool,
             ))
         }
-        ExprKind::InList { expr, list, negated } => {
+        ExprKind::InList {
+            expr,
+            list,
+            negated,
+        } => {
             let (x, t) = r(expr)?;
             let mut items = Vec::with_capacity(list.len());
             for item in list {
@@ -203,9 +269,21 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
                 comparable(t, it, expr.span, item.span, "IN")?;
                 items.push(ix);
             }
-            Ok((ScalarExpr::InList { expr: x.boxed(), list: items, negated: *negated }, DataType::Bool))
+            Ok((
+                ScalarExpr::InList {
+                    expr: x.boxed(),
+                    list: items,
+                    negated: *negated,
+                },
+                DataType::Bool,
+            ))
         }
-        ExprKind::Like { expr, pattern, escape, negated } => {
+        ExprKind::Like {
+            expr,
+            pattern,
+            escape,
+            negated,
+        } => {
             let (x, t) = r(expr)?;
             string_operand(t, expr.span, "LIKE")?;
             let (px, pt) = r(pattern)?;
@@ -215,28 +293,59 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
                 Some(esc) => {
                     let (ex, _) = r(esc)?;
                     match fold(ex) {
-                        ScalarExpr::Literal(Value::Str(s)) if s.chars().count() == 1 => s.chars().next(),
+                        ScalarExpr::Literal(Value::Str(s)) if s.chars().count() == 1 => {
+                            s.chars().next()
+                        }
                         _ => {
-                            return Err(Diagnostic::error("E0210", "ESCAPE must be a one-character string literal").at(esc.span))
+                            return Err(Diagnostic::error(
+                                "E0210",
+                                "ESCAPE must be a one-character string literal",
+                            )
+                            .at(esc.span))
                         }
                     }
                 }
             };
             let px = fold(px);
             let pattern = match &px {
-                ScalarExpr::Literal(Value::Str(p)) => LikeSource::Const(
-                    LikePattern::compile(p, esc).map_err(|m| Diagnostic::error("E0210", format!("bad LIKE pattern: {m}")).at(pattern.span))?,
-                ),
-                ScalarExpr::Literal(Value::Null) => return Ok((ScalarExpr::Literal(Value::Bool(false)), DataType::Bool)),
-                _ => LikeSource::Dynamic { pattern: px.boxed(), escape: esc },
+                ScalarExpr::Literal(Value::Str(p)) => {
+                    LikeSource::Const(LikePattern::compile(p, esc).map_err(|m| {
+                        Diagnostic::error("E0210", format!("bad LIKE pattern: {m}"))
+                            .at(pattern.span)
+                    })?)
+                }
+                ScalarExpr::Literal(Value::Null) => {
+                    return Ok((ScalarExpr::Literal(Value::Bool(false)), DataType::Bool))
+                }
+                _ => LikeSource::Dynamic {
+                    pattern: px.boxed(),
+                    escape: esc,
+                },
             };
-            Ok((ScalarExpr::Like { expr: x.boxed(), pattern, negated: *negated }, DataType::Bool))
+            Ok((
+                ScalarExpr::Like {
+                    expr: x.boxed(),
+                    pattern,
+                    negated: *negated,
+                },
+                DataType::Bool,
+            ))
         }
         ExprKind::IsNull { expr, negated } => {
             let (x, _) = r(expr)?;
-            Ok((ScalarExpr::IsNull { expr: x.boxed(), negated: *negated }, DataType::Bool))
+            Ok((
+                ScalarExpr::IsNull {
+                    expr: x.boxed(),
+                    negated: *negated,
+                },
+                DataType::Bool,
+            ))
         }
-        ExprKind::Case { operand, whens, else_ } => {
+        ExprKind::Case {
+            operand,
+            whens,
+            else_,
+        } => {
             let op = match operand {
                 Some(o) => Some((r(o)?, o.span)),
                 None => None,
@@ -248,11 +357,23 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
                 let cond = match &op {
                     Some(((ox, ot), ospan)) => {
                         let ct = comparable(*ot, wt, *ospan, w.span, "CASE")?;
-                        ScalarExpr::Cmp { op: CmpOp::Eq, left: widen(ox.clone(), *ot, ct).boxed(), right: widen(wx, wt, ct).boxed() }
+                        ScalarExpr::Cmp {
+                            op: CmpOp::Eq,
+                            left: widen(ox.clone(), *ot, ct).boxed(),
+                            right: widen(wx, wt, ct).boxed(),
+                        }
                     }
                     None => {
                         if wt != DataType::Bool && wt != DataType::Object {
-                            return Err(Diagnostic::error("E0203", format!("WHEN condition must be BOOL, found {wt}")).at(w.span));
+                            return Err(Diagnostic::error(
+                                "E0203",
+                                format!("WHEN condition must be BOOL, found {wt}"),
+                            )
+                            .at(w.span)
+                            .label(format!("this is {wt}"))
+                            .help(
+                                "write a comparison, or `CASE x WHEN value THEN …` to match values",
+                            ));
                         }
                         wx
                     }
@@ -266,21 +387,48 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
                 results.push((ex, et, e.span));
             }
             let ty = common_type(results.iter().map(|(_, t, s)| (*t, *s)))?;
-            let mut results: Vec<ScalarExpr> = results.into_iter().map(|(x, t, _)| widen(x, t, ty)).collect();
-            let else_x = if else_.is_some() { results.pop().map(Box::new) } else { None };
-            Ok((ScalarExpr::Case { whens: conds.into_iter().zip(results).collect(), else_: else_x }, ty))
+            let mut results: Vec<ScalarExpr> = results
+                .into_iter()
+                .map(|(x, t, _)| widen(x, t, ty))
+                .collect();
+            let else_x = if else_.is_some() {
+                results.pop().map(Box::new)
+            } else {
+                None
+            };
+            Ok((
+                ScalarExpr::Case {
+                    whens: conds.into_iter().zip(results).collect(),
+                    else_: else_x,
+                },
+                ty,
+            ))
         }
         ExprKind::Cast { expr, ty } => {
             let (x, t) = r(expr)?;
             if !cast_ok(t, ty.ty) {
-                return Err(Diagnostic::error("E0207", format!("cannot CAST {t} to {}", ty.ty)).at(e.span));
+                return Err(
+                    Diagnostic::error("E0207", format!("cannot CAST {t} to {}", ty.ty)).at(e.span),
+                );
             }
-            Ok((ScalarExpr::Cast { expr: x.boxed(), to: ty.ty }, ty.ty))
+            Ok((
+                ScalarExpr::Cast {
+                    expr: x.boxed(),
+                    to: ty.ty,
+                },
+                ty.ty,
+            ))
         }
-        ExprKind::Func { ns, name, args, star, distinct } => {
+        ExprKind::Func {
+            ns,
+            name,
+            args,
+            star,
+            distinct,
+        } => {
             if is_aggregate(&name.name) && ns.is_none() {
                 return Err(match scope.clause {
-                    Clause::Select | Clause::Having => Diagnostic::error("E0900", format!("aggregate `{}` is not supported yet", name.name))
+                    Clause::Select => Diagnostic::error("E0900", format!("aggregate `{}` is not supported yet", name.name))
                         .at(e.span)
                         .help("aggregation arrives with the windows-and-aggregation work; stateless queries only for now"),
                     c => Diagnostic::error("E0301", format!("aggregate `{}` is not allowed in {}", name.name, c.word()))
@@ -289,36 +437,68 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
                 });
             }
             if let Some(ns) = ns {
-                return Err(Diagnostic::error("E0205", format!("unknown function `{}:{}`", ns.name, name.name))
-                    .at(ns.span.to(name.span))
-                    .help("no extension namespaces are registered"));
+                return Err(Diagnostic::error(
+                    "E0205",
+                    format!("unknown function `{}:{}`", ns.name, name.name),
+                )
+                .at(ns.span.to(name.span))
+                .help("no extension namespaces are registered"));
             }
             if *distinct {
-                return Err(Diagnostic::error("E0206", "DISTINCT inside a function call is not supported").at(e.span).help("use `distinctCount(x)`"));
+                return Err(Diagnostic::error(
+                    "E0206",
+                    "DISTINCT inside a function call is not supported",
+                )
+                .at(e.span)
+                .help("use `distinctCount(x)`"));
             }
             if *star {
-                return Err(Diagnostic::error("E0206", format!("`{}(*)` is only valid for count", name.name)).at(e.span));
+                return Err(Diagnostic::error(
+                    "E0206",
+                    format!("`{}(*)` is only valid for count", name.name),
+                )
+                .at(e.span));
             }
             special_or_builtin(name, args, e.span, scope, depth)
         }
-        ExprKind::Exists { table, .. } => Err(Diagnostic::error("E0900", "EXISTS over a table is not supported yet")
-            .at(table.span)
-            .help("tables arrive with the joins-and-tables work")),
+        ExprKind::Exists { table, .. } => Err(Diagnostic::error(
+            "E0900",
+            "EXISTS over a table is not supported yet",
+        )
+        .at(table.span)
+        .help("tables arrive with the joins-and-tables work")),
     }
 }
 
-fn special_or_builtin(name: &crate::syntax::ast::Ident, args: &[Expr], span: Span, scope: &Scope, depth: usize) -> Result<Typed, Diagnostic> {
+fn special_or_builtin(
+    name: &crate::syntax::ast::Ident,
+    args: &[Expr],
+    span: Span,
+    scope: &Scope,
+    depth: usize,
+) -> Result<Typed, Diagnostic> {
     let n = name.name.to_ascii_lowercase();
     let nullary = |x: ScalarExpr, t: DataType| -> Result<Typed, Diagnostic> {
         if !args.is_empty() {
-            return Err(Diagnostic::error("E0206", format!("`{}` takes no arguments", name.name)).at(span));
+            return Err(
+                Diagnostic::error("E0206", format!("`{}` takes no arguments", name.name)).at(span),
+            );
         }
         Ok((x, t))
     };
     match n.as_str() {
         // Deterministic mode (§2.7): now() is the event time of the current event.
-        "eventtimestamp" | "now" | "currenttimemillis" => return nullary(ScalarExpr::EventTime, DataType::Long),
-        "uuid" => return nullary(ScalarExpr::Uuid { seed: u64::from(scope.query_id) }, DataType::String),
+        "eventtimestamp" | "now" | "currenttimemillis" => {
+            return nullary(ScalarExpr::EventTime, DataType::Long)
+        }
+        "uuid" => {
+            return nullary(
+                ScalarExpr::Uuid {
+                    seed: u64::from(scope.query_id),
+                },
+                DataType::String,
+            )
+        }
         _ => {}
     }
     let mut xs = Vec::with_capacity(args.len());
@@ -331,14 +511,31 @@ fn special_or_builtin(name: &crate::syntax::ast::Ident, args: &[Expr], span: Spa
     match functions::resolve(&name.name, &ts) {
         Ok(f) => Ok((ScalarExpr::Func { f, args: xs }, f.ret)),
         Err(FnError::Unknown) => {
-            let mut d = Diagnostic::error("E0205", format!("unknown function `{}`", name.name)).at(name.span).label("no such function");
-            let cands = functions::names().iter().copied().chain(AGGREGATES.iter().copied());
+            let mut d = Diagnostic::error("E0205", format!("unknown function `{}`", name.name))
+                .at(name.span)
+                .label("no such function");
+            let cands = functions::names()
+                .iter()
+                .copied()
+                .chain(AGGREGATES.iter().copied());
             if let Some(s) = did_you_mean(&name.name, cands) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
             Err(d)
         }
-        Err(FnError::Arity { expected, got }) => Err(Diagnostic::error("E0206", format!("`{}` expects {expected} argument(s), got {got}", name.name)).at(span)),
+        Err(FnError::Arity { expected, got }) => {
+            let noun = if expected == "1" || expected == "at least 1" {
+                "argument"
+            } else {
+                "arguments"
+            };
+            Err(Diagnostic::error(
+                "E0206",
+                format!("`{}` expects {expected} {noun}, got {got}", name.name),
+            )
+            .at(span)
+            .label(format!("called with {got}")))
+        }
         Err(FnError::Type(m)) => Err(Diagnostic::error("E0206", m).at(span)),
     }
 }
@@ -353,7 +550,14 @@ fn bool_operand(t: DataType, span: Span, op: &str) -> Result<(), Diagnostic> {
     if t == DataType::Bool || t == DataType::Object {
         Ok(())
     } else {
-        Err(Diagnostic::error("E0204", format!("operand of {op} must be BOOL, found {t}")).at(span))
+        Err(
+            Diagnostic::error("E0204", format!("operand of {op} must be BOOL, found {t}"))
+                .at(span)
+                .label(format!("this is {t}"))
+                .help(format!(
+                    "{op} combines conditions; write a comparison, e.g. `x > 0`"
+                )),
+        )
     }
 }
 
@@ -361,12 +565,23 @@ fn string_operand(t: DataType, span: Span, op: &str) -> Result<(), Diagnostic> {
     if t == DataType::String || t == DataType::Object {
         Ok(())
     } else {
-        Err(Diagnostic::error("E0201", format!("{op} needs STRING operands, found {t}")).at(span))
+        Err(
+            Diagnostic::error("E0201", format!("{op} needs STRING operands, found {t}"))
+                .at(span)
+                .label(format!("this is {t}"))
+                .help("use CAST(x AS STRING) to match the text of a value"),
+        )
     }
 }
 
 /// The type both sides of a comparison are widened to; error if they do not compare.
-fn comparable(a: DataType, b: DataType, aspan: Span, bspan: Span, op: &str) -> Result<DataType, Diagnostic> {
+fn comparable(
+    a: DataType,
+    b: DataType,
+    aspan: Span,
+    bspan: Span,
+    op: &str,
+) -> Result<DataType, Diagnostic> {
     if a == DataType::Object {
         return Ok(b);
     }
@@ -388,44 +603,81 @@ fn comparable(a: DataType, b: DataType, aspan: Span, bspan: Span, op: &str) -> R
 
 fn common_type(items: impl Iterator<Item = (DataType, Span)>) -> Result<DataType, Diagnostic> {
     let mut acc = DataType::Object;
+    // The first branch that fixed the type, for the secondary label.
+    let mut first = Span::default();
     for (t, span) in items {
         if t == DataType::Object || t == acc {
             continue;
         }
         if acc == DataType::Object {
             acc = t;
+            first = span;
             continue;
         }
         acc = DataType::promote(acc, t).ok_or_else(|| {
-            Diagnostic::error("E0208", format!("CASE branches have incompatible types {acc} and {t}"))
-                .at(span)
-                .help("every THEN/ELSE must have the same type (numbers widen)")
+            Diagnostic::error(
+                "E0208",
+                format!("CASE branches have incompatible types {acc} and {t}"),
+            )
+            .at(span)
+            .label(format!("this is {t}"))
+            .with_secondary(first, format!("this is {acc}"))
+            .help("every THEN/ELSE must have the same type (numbers widen); use CAST")
         })?;
     }
     Ok(acc)
 }
 
-fn binary(op: BinaryOp, l: (ScalarExpr, DataType, Span), r: (ScalarExpr, DataType, Span), span: Span) -> Result<Typed, Diagnostic> {
+fn binary(
+    op: BinaryOp,
+    l: (ScalarExpr, DataType, Span),
+    r: (ScalarExpr, DataType, Span),
+    span: Span,
+) -> Result<Typed, Diagnostic> {
     let (lx, lt, lspan) = l;
     let (rx, rt, rspan) = r;
     let arith = |a: ArithOp| -> Result<Typed, Diagnostic> {
         for (t, s) in [(lt, lspan), (rt, rspan)] {
             if !t.is_numeric() && t != DataType::Object {
-                return Err(Diagnostic::error("E0202", format!("arithmetic needs numbers, found {t}"))
-                    .at(s)
-                    .help(if t == DataType::String { "use concat() to join strings" } else { "use CAST to convert" }));
+                return Err(Diagnostic::error(
+                    "E0202",
+                    format!("arithmetic needs numbers, found {t}"),
+                )
+                .at(s)
+                .help(if t == DataType::String {
+                    "use concat() to join strings"
+                } else {
+                    "use CAST to convert"
+                }));
             }
         }
         let ty = match (lt, rt) {
-            (DataType::Object, DataType::Object) => return Ok((ScalarExpr::Literal(Value::Null), DataType::Object)),
+            (DataType::Object, DataType::Object) => {
+                return Ok((ScalarExpr::Literal(Value::Null), DataType::Object))
+            }
             (DataType::Object, t) | (t, DataType::Object) => t,
             (a, b) => DataType::promote(a, b).unwrap_or(DataType::Double),
         };
-        Ok((ScalarExpr::Arith { op: a, ty, left: widen(lx.clone(), lt, ty).boxed(), right: widen(rx.clone(), rt, ty).boxed() }, ty))
+        Ok((
+            ScalarExpr::Arith {
+                op: a,
+                ty,
+                left: widen(lx.clone(), lt, ty).boxed(),
+                right: widen(rx.clone(), rt, ty).boxed(),
+            },
+            ty,
+        ))
     };
     let cmp = |c: CmpOp| -> Result<Typed, Diagnostic> {
         let ty = comparable(lt, rt, lspan, rspan, c.symbol())?;
-        Ok((ScalarExpr::Cmp { op: c, left: widen(lx.clone(), lt, ty).boxed(), right: widen(rx.clone(), rt, ty).boxed() }, DataType::Bool))
+        Ok((
+            ScalarExpr::Cmp {
+                op: c,
+                left: widen(lx.clone(), lt, ty).boxed(),
+                right: widen(rx.clone(), rt, ty).boxed(),
+            },
+            DataType::Bool,
+        ))
     };
     let _ = span;
     match op {
@@ -448,11 +700,20 @@ fn binary(op: BinaryOp, l: (ScalarExpr, DataType, Span), r: (ScalarExpr, DataTyp
             let mut parts = Vec::new();
             for x in [lx, rx] {
                 match (op, x) {
-                    (BinaryOp::And, ScalarExpr::And(v)) | (BinaryOp::Or, ScalarExpr::Or(v)) => parts.extend(v),
+                    (BinaryOp::And, ScalarExpr::And(v)) | (BinaryOp::Or, ScalarExpr::Or(v)) => {
+                        parts.extend(v)
+                    }
                     (_, x) => parts.push(x),
                 }
             }
-            Ok((if op == BinaryOp::And { ScalarExpr::And(parts) } else { ScalarExpr::Or(parts) }, DataType::Bool))
+            Ok((
+                if op == BinaryOp::And {
+                    ScalarExpr::And(parts)
+                } else {
+                    ScalarExpr::Or(parts)
+                },
+                DataType::Bool,
+            ))
         }
     }
 }
@@ -469,13 +730,4 @@ pub fn default_name(e: &Expr, position: usize) -> (String, bool) {
 /// Text of an expression for messages and EXPLAIN.
 pub fn expr_text(e: &Expr) -> String {
     print_expr(e)
-}
-
-/// Evaluates a constant expression (used for LIMIT-like constants and options).
-pub fn constant_value(x: &ScalarExpr) -> Option<Value> {
-    if x.is_constant() {
-        Some(eval_const(x))
-    } else {
-        None
-    }
 }
