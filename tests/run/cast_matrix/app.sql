@@ -1,0 +1,10 @@
+CREATE STREAM S (i INT, l BIGINT, d DOUBLE, s STRING, b BOOL, ts BIGINT)
+WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 's.jsonl', 'format' = 'json', 'event.time' = 'ts');
+INSERT INTO Num
+SELECT CAST(i AS BIGINT) AS i2l, CAST(i AS DOUBLE) AS i2d, CAST(d AS INT) AS d2i, CAST(d AS LONG) AS d2l,
+       CAST(l AS DOUBLE) AS l2d, CAST(l AS INTEGER) AS l2i
+FROM S WHERE l IS NULL OR l BETWEEN -2147483648 AND 2147483647;
+INSERT INTO Str
+SELECT CAST(i AS STRING) AS i2s, CAST(l AS VARCHAR) AS l2s, CAST(b AS STRING) AS b2s, CASE WHEN d > 0.001 OR d < -0.001 THEN CAST(d AS STRING) END AS d2s,
+       CAST(s AS INT) AS s2i, CAST(s AS BIGINT) AS s2l, CAST(s AS DOUBLE) AS s2d, CAST(s AS BOOLEAN) AS s2b
+FROM S;
