@@ -12,7 +12,12 @@ use crate::api::{App, Error};
 use crate::runtime::{RunConfig, RunError};
 
 #[derive(Parser, Debug)]
-#[command(name = "fluxtide", version, about = "Complex-event processing: EventFluxQL on timely dataflow", disable_help_flag = true)]
+#[command(
+    name = "fluxtide",
+    version,
+    about = "Complex-event processing: EventFluxQL on timely dataflow",
+    disable_help_flag = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,7 +110,11 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Check { app } => check(&app),
-        Command::Explain { app, inputs, outputs } => explain(&app, &inputs, &outputs),
+        Command::Explain {
+            app,
+            inputs,
+            outputs,
+        } => explain(&app, &inputs, &outputs),
         Command::Fmt { app } => fmt(&app),
         Command::Run(args) => run(args),
     }
@@ -168,7 +177,11 @@ fn split_binding(b: &str, flag: &str) -> Result<(String, String), i32> {
     match b.split_once('=') {
         Some((s, p)) if !s.is_empty() && !p.is_empty() => Ok((s.to_string(), p.to_string())),
         _ => {
-            eprintln!("error: {flag} expects STREAM=PATH, got `{b}`");
+            let stream = b.split('=').next().filter(|s| !s.is_empty()).unwrap_or("S");
+            eprintln!(
+                "error: {flag} expects STREAM=PATH, got `{b}` (e.g. {flag} {stream}=data.jsonl; PATH `-` is {})",
+                if flag == "--input" { "stdin" } else { "stdout" }
+            );
             Err(2)
         }
     }
@@ -221,7 +234,11 @@ fn fmt(path: &PathBuf) -> i32 {
             print!("{}", crate::syntax::print(&ast));
             0
         }
-        Err(list) => report(&Error::Query(crate::api::Diagnostics { file: name, source: text, list })),
+        Err(list) => report(&Error::Query(crate::api::Diagnostics {
+            file: name,
+            source: text,
+            list,
+        })),
     }
 }
 
@@ -231,8 +248,16 @@ fn not_yet(flag: &str) -> i32 {
 }
 
 fn run(a: RunArgs) -> i32 {
-    if a.state.is_some() || a.checkpoint_interval.is_some() || a.recover || a.state_optional {
-        return not_yet("--state/--checkpoint-interval/--recover/--state-optional");
+    let state_flag = [
+        (a.state.is_some(), "--state"),
+        (a.checkpoint_interval.is_some(), "--checkpoint-interval"),
+        (a.recover, "--recover"),
+        (a.state_optional, "--state-optional"),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag));
+    if let Some(flag) = state_flag {
+        return not_yet(flag);
     }
     if a.http.is_some() {
         return not_yet("--http");
@@ -248,29 +273,49 @@ fn run(a: RunArgs) -> i32 {
         eprintln!("error: --tick and --chunk-size must be positive");
         return 2;
     }
-    if a.rate.is_some_and(|r| !(r > 0.0)) {
+    if a.rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
         eprintln!("error: --rate must be a positive number of events per second");
+        return 2;
+    }
+    if a.process >= a.processes {
+        eprintln!(
+            "error: -p {} is out of range for -n {} (process indexes are 0 to {})",
+            a.process,
+            a.processes,
+            a.processes - 1
+        );
         return 2;
     }
     let mut addresses = Vec::new();
     if a.processes > 1 {
         let Some(hf) = &a.hostfile else {
-            eprintln!("error: -n {} needs a hostfile (-h FILE, one host:port per line)", a.processes);
+            eprintln!(
+                "error: -n {} needs a hostfile (-h FILE, one host:port per line)",
+                a.processes
+            );
             return 2;
         };
         match std::fs::read_to_string(hf) {
-            Ok(t) => addresses = t.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+            Ok(t) => {
+                addresses = t
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect()
+            }
             Err(e) => {
                 eprintln!("error: cannot read hostfile {}: {e}", hf.display());
                 return 2;
             }
         }
         if addresses.len() < a.processes {
-            eprintln!("error: hostfile {} lists {} hosts, -n needs {}", hf.display(), addresses.len(), a.processes);
-            return 2;
-        }
-        if a.process >= a.processes {
-            eprintln!("error: -p {} is out of range for -n {}", a.process, a.processes);
+            eprintln!(
+                "error: hostfile {} lists {} hosts, -n needs {}",
+                hf.display(),
+                addresses.len(),
+                a.processes
+            );
             return 2;
         }
     }

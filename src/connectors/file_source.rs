@@ -120,38 +120,54 @@ fn watermark(bound: i64, max_seen: i64, delay: i64) -> i64 {
     }
 }
 
-/// Builds the source; returns (records, late records, dead letters).
-pub fn file_source<'s>(
-    scope: Scope<'s, u64>,
-    cfg: SourceConfig,
-) -> (
-    StreamVec<'s, u64, Rec>,
-    StreamVec<'s, u64, Rec>,
-    StreamVec<'s, u64, Rec>,
-) {
+/// The streams a source produces.
+pub struct SourceStreams<'s> {
+    pub records: StreamVec<'s, u64, Rec>,
+    /// Late records with `lateBy` (only when `'late.events'` routes them).
+    pub late: StreamVec<'s, u64, Rec>,
+    /// Dead letters (only under `'error.strategy' = 'dlq'`).
+    pub dead_letters: StreamVec<'s, u64, Rec>,
+    /// Fatal errors; broadcast so that every process stops and exits 1.
+    pub fatal: StreamVec<'s, u64, String>,
+}
+
+/// Builds the source (see the module documentation).
+pub fn file_source<'s>(scope: Scope<'s, u64>, cfg: SourceConfig) -> SourceStreams<'s> {
     let mut builder = OperatorBuilder::new(format!("Source {}", cfg.stream), scope);
     let info = builder.operator_info();
     let activator = scope.activator_for(Rc::clone(&info.address));
     let (out0, s0) = builder.new_output::<Vec<Rec>>();
     let (out1, s1) = builder.new_output::<Vec<Rec>>();
     let (out2, s2) = builder.new_output::<Vec<Rec>>();
+    let (out3, s3) = builder.new_output::<Vec<String>>();
     let mut out0 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out0);
     let mut out1 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out1);
     let mut out2 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out2);
+    let mut out3 = OutputBuilder::<_, CapacityContainerBuilder<Vec<String>>>::from(out3);
     let index = scope.index();
     let peers = scope.peers();
 
     builder.build(move |caps| {
         let mut caps = Some(caps);
+        let mut fatal: Option<String> = None;
         let mut state = match SourceState::open(&cfg, index, peers) {
             Ok(s) => Some(s),
             Err(msg) => {
-                cfg.abort
-                    .fail(format!("cannot read source `{}`: {msg}", cfg.stream));
+                fatal = Some(format!("cannot read source `{}`: {msg}", cfg.stream));
                 None
             }
         };
         move |_frontiers| {
+            let Some(cs) = caps.as_mut() else { return };
+            if let Some(msg) = fatal.take() {
+                // Sent before the capabilities are dropped, so every worker of every
+                // process receives it before its dataflow can complete.
+                cfg.abort.fail(msg.clone());
+                out3.activate().session(&cs[3]).give(msg);
+                caps = None;
+                state = None;
+                return;
+            }
             let Some(st) = state.as_mut() else {
                 caps = None;
                 return;
@@ -161,7 +177,6 @@ pub fn file_source<'s>(
                 state = None;
                 return;
             }
-            let Some(cs) = caps.as_mut() else { return };
             if let Some(wait) = st.rate_wait(&cfg) {
                 activator.activate_after(wait);
                 return;
@@ -189,6 +204,10 @@ pub fn file_source<'s>(
                     caps = None;
                     state = None;
                 }
+                Progress::Failed(msg) => {
+                    fatal = Some(msg);
+                    activator.activate();
+                }
                 Progress::More | Progress::Waiting => {
                     let t = tick_of(st.frontier(&cfg), cfg.tick_ms);
                     for c in cs.iter_mut() {
@@ -205,7 +224,7 @@ pub fn file_source<'s>(
             }
         }
     });
-    (s0, s1, s2)
+    SourceStreams { records: s0, late: s1, dead_letters: s2, fatal: s3 }
 }
 
 enum Progress {
@@ -213,6 +232,8 @@ enum Progress {
     /// Standard input has nothing buffered yet.
     Waiting,
     Done,
+    /// A fatal error: the run stops with exit code 1.
+    Failed(String),
 }
 
 struct SourceState {
@@ -325,8 +346,13 @@ impl SourceState {
                 self.parts[i].bound = start;
                 continue;
             };
-            let mut probe = ChunkReader::open(&cfg.path, chunk).map_err(|e| e.to_string())?;
-            let mut bound = i64::MAX;
+            // The first valid record at or after the chunk's start: inside the chunk when
+            // it has one; otherwise the chunk holds only bad records, and any bound that
+            // depends only on the file is correct for them (they become dead letters
+            // stamped with it), so look a little further, then fall back to 0.
+            let horizon = Chunk { index: chunk.index, start: chunk.start, end: chunk.end.saturating_add(64 * cfg.chunk_size) };
+            let mut probe = ChunkReader::open(&cfg.path, &horizon).map_err(|e| e.to_string())?;
+            let mut bound = 0;
             while let Some((offset, line)) = probe.next_line().map_err(|e| e.to_string())? {
                 if (offset == 0 && self.skip_offset_zero) || line.is_empty() {
                     continue;
@@ -433,14 +459,12 @@ impl SourceState {
                             &mut out,
                             path_text,
                         ) {
-                            cfg.abort.fail(msg);
-                            break Progress::Done;
+                            break Progress::Failed(msg);
                         }
                     }
                     Ok(None) => *current += 1,
                     Err(e) => {
-                        cfg.abort.fail(format!("reading {path_text}: {e}"));
-                        break Progress::Done;
+                        break Progress::Failed(format!("reading {path_text}: {e}"));
                     }
                 },
                 LineInput::Stdin(rx, buf, pos, closed) => {
@@ -474,8 +498,7 @@ impl SourceState {
                             ) {
                                 Ok(d) => *decoder = Box::new(d),
                                 Err(e) => {
-                                    cfg.abort.fail(format!("stdin CSV header: {e}"));
-                                    break Progress::Done;
+                                    break Progress::Failed(format!("stdin CSV header: {e}"));
                                 }
                             }
                         }
@@ -491,8 +514,7 @@ impl SourceState {
                         &mut out,
                         path_text,
                     ) {
-                        cfg.abort.fail(msg);
-                        break Progress::Done;
+                        break Progress::Failed(msg);
                     }
                 }
             }

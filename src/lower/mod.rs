@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use timely::dataflow::channels::pact::Pipeline;
+use timely::dataflow::operators::generic::Operator;
+use timely::dataflow::operators::vec::Broadcast;
 use timely::dataflow::operators::Concatenate;
 use timely::dataflow::Scope;
 use timely::worker::Worker;
@@ -40,6 +43,7 @@ pub fn build(
         let mut producers: HashMap<StreamId, Vec<RecStream>> = HashMap::new();
         let mut built: HashMap<StreamId, RecStream> = HashMap::new();
         let total = cfg.total_workers().max(1) as f64;
+        let mut fatal = Vec::new();
         // Sources.
         for (sid, s) in plan.streams.iter().enumerate() {
             match &s.source {
@@ -81,14 +85,15 @@ pub fn build(
                         abort: Arc::clone(abort),
                         prefilter: prefilter(plan, sid, host),
                     };
-                    let (main, late, dlq) = file_source(scope, sc);
-                    producers.entry(sid).or_default().push(main);
+                    let out = file_source(scope, sc);
+                    producers.entry(sid).or_default().push(out.records);
                     if let LatePolicy::Stream(t) = s.time.late {
-                        producers.entry(t).or_default().push(late);
+                        producers.entry(t).or_default().push(out.late);
                     }
                     if let ErrorStrategy::Dlq(t) = s.errors {
-                        producers.entry(t).or_default().push(dlq);
+                        producers.entry(t).or_default().push(out.dead_letters);
                     }
+                    fatal.push(out.fatal);
                 }
                 Some(SourceSpec::Api) => {
                     let rx = if scope.index() == 0 {
@@ -116,6 +121,18 @@ pub fn build(
                 }
                 None => {}
             }
+        }
+        // A fatal error on any worker reaches every worker of every process, so all of
+        // them stop reading and the whole run exits with code 1.
+        if !fatal.is_empty() {
+            let abort = Arc::clone(abort);
+            scope.concatenate(fatal).broadcast().sink(Pipeline, "Abort", move |(input, _frontier)| {
+                input.for_each(|_cap, msgs| {
+                    for m in msgs.drain(..) {
+                        abort.fail(m);
+                    }
+                });
+            });
         }
         // Queries, producers before consumers (the planner's order).
         for q in &plan.queries {

@@ -1,6 +1,10 @@
 //! The two planning passes: declared relations first, then queries in dependency
 //! order with implicit output streams (LANGUAGE.md §1.1, §2.4).
 
+// A plan error is built once per failed plan, never on a hot path: a large
+// `Err(Diagnostic)` costs nothing that matters, and boxing it would obscure every `?`.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -12,7 +16,8 @@ use crate::value::DataType;
 use super::options::{parse_bool_text, parse_duration_text, Options};
 use super::resolve::{default_name, resolve, resolve_bool, Clause, Scope};
 use super::{
-    Bindings, ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId, StreamInfo, TimeSpec,
+    Bindings, ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId,
+    StreamInfo, TimeSpec,
 };
 
 /// Schema of dead-letter streams (LANGUAGE.md §2.1).
@@ -51,9 +56,19 @@ struct PendingQuery<'a> {
 }
 
 pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnostic>> {
-    let mut p = Planner { bindings, streams: Vec::new(), shadow_names: Vec::new(), errors: Vec::new(), warnings: Vec::new() };
+    let mut p = Planner {
+        bindings,
+        streams: Vec::new(),
+        shadow_names: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
     if app.statements.is_empty() {
-        return Err(vec![Diagnostic::error("E0004", "the application has no statements").help("declare a stream and write a query")]);
+        return Err(vec![Diagnostic::error(
+            "E0004",
+            "the application has no statements",
+        )
+        .help("declare a stream and write a query")]);
     }
     // Pass 1: declarations.
     let mut pending = Vec::new();
@@ -73,24 +88,47 @@ pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnos
             },
             StatementKind::CreateTable(t) => {
                 p.shadow_names.push(t.name.name.clone());
-                p.errors.push(not_yet("CREATE TABLE", st.span, "tables arrive with the joins-and-tables work"))
+                p.errors.push(not_yet(
+                    "CREATE TABLE",
+                    st.span,
+                    "tables arrive with the joins-and-tables work",
+                ))
             }
             StatementKind::CreateTrigger(t) => {
                 p.shadow_names.push(t.name.name.clone());
-                p.errors.push(not_yet("CREATE TRIGGER", st.span, "triggers arrive with the partitions-and-triggers work"))
+                p.errors.push(not_yet(
+                    "CREATE TRIGGER",
+                    st.span,
+                    "triggers arrive with the partitions-and-triggers work",
+                ))
             }
             StatementKind::CreateAggregation(a) => {
                 p.shadow_names.push(a.name.name.clone());
-                p.errors.push(not_yet("CREATE AGGREGATION", st.span, "incremental aggregation is planned"))
+                p.errors.push(not_yet(
+                    "CREATE AGGREGATION",
+                    st.span,
+                    "incremental aggregation is planned",
+                ))
             }
             StatementKind::CreateWindow(w) => {
                 p.shadow_names.push(w.name.name.clone());
-                p.errors.push(not_yet("CREATE WINDOW", st.span, "named windows are planned"))
+                p.errors.push(not_yet(
+                    "CREATE WINDOW",
+                    st.span,
+                    "named windows are planned",
+                ))
             }
             StatementKind::Update(_) | StatementKind::Delete(_) | StatementKind::Upsert(_) => {
-                p.errors.push(not_yet("table mutation", st.span, "tables arrive with the joins-and-tables work"))
+                p.errors.push(not_yet(
+                    "table mutation",
+                    st.span,
+                    "tables arrive with the joins-and-tables work",
+                ))
             }
-            StatementKind::Partition(_) => p.errors.push(not_yet("PARTITION", st.span, "partitions are planned")),
+            StatementKind::Partition(_) => {
+                p.errors
+                    .push(not_yet("PARTITION", st.span, "partitions are planned"))
+            }
         }
     }
     for (sid, opts) in stream_opts {
@@ -108,9 +146,13 @@ pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnos
             Err(d) => p.errors.push(d),
         }
     }
-    p.check_sources_not_written(&queries);
+    p.bind_outputs();
     if p.errors.is_empty() {
-        Ok(Plan { streams: p.streams, queries, warnings: p.warnings })
+        Ok(Plan {
+            streams: p.streams,
+            queries,
+            warnings: p.warnings,
+        })
     } else {
         let mut all = p.errors;
         all.extend(p.warnings);
@@ -127,7 +169,12 @@ impl<'a> Planner<'a> {
         let mut d = Diagnostic::error("E0101", format!("unknown stream `{}`", ident.name))
             .at(ident.span)
             .label("not declared and not produced by any query");
-        let names: Vec<&str> = self.streams.iter().map(|s| s.name.as_str()).chain(extra.iter().map(String::as_str)).collect();
+        let names: Vec<&str> = self
+            .streams
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(extra.iter().map(String::as_str))
+            .collect();
         d = match did_you_mean(&ident.name, names.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("declare it with CREATE STREAM before use"),
@@ -137,23 +184,44 @@ impl<'a> Planner<'a> {
 
     fn declare_stream(&mut self, cs: &'a ast::CreateStream) -> Option<Options> {
         if self.find(&cs.name.name).is_some() || self.shadow_names.contains(&cs.name.name) {
-            self.errors.push(Diagnostic::error("E0501", format!("`{}` is defined twice", cs.name.name)).at(cs.name.span).help("rename one of them"));
+            let mut d = Diagnostic::error("E0501", format!("`{}` is defined twice", cs.name.name))
+                .at(cs.name.span)
+                .label("second definition")
+                .help("rename one of them");
+            if let Some(first) = self.find(&cs.name.name) {
+                d = d.with_secondary(self.streams[first].span, "first defined here");
+            }
+            self.errors.push(d);
             return None;
         }
         let mut columns: Vec<(Arc<str>, DataType)> = Vec::new();
-        for c in &cs.columns {
-            if columns.iter().any(|(n, _)| n.as_ref() == c.name.name) {
-                self.errors.push(Diagnostic::error("E0506", format!("attribute `{}` is declared twice", c.name.name)).at(c.name.span));
+        for (i, c) in cs.columns.iter().enumerate() {
+            if let Some(first) = cs.columns[..i].iter().find(|f| f.name.name == c.name.name) {
+                self.errors.push(
+                    Diagnostic::error(
+                        "E0506",
+                        format!("attribute `{}` is declared twice", c.name.name),
+                    )
+                    .at(c.name.span)
+                    .with_secondary(first.name.span, "first declared here")
+                    .help("attribute names of a stream must be unique; rename one of them"),
+                );
                 continue;
             }
             if c.primary_key {
-                self.errors.push(Diagnostic::error("E0507", "PRIMARY KEY is only valid in CREATE TABLE").at(c.span));
+                self.errors.push(
+                    Diagnostic::error("E0507", "PRIMARY KEY is only valid in CREATE TABLE")
+                        .at(c.span),
+                );
             }
             if c.ty.lossy_decimal {
                 self.warnings.push(
-                    Diagnostic::warning("W0003", format!("`{}` is DECIMAL/NUMERIC, stored as DOUBLE", c.name.name))
-                        .at(c.ty.span)
-                        .help("DOUBLE is binary floating point: decimal fractions may round"),
+                    Diagnostic::warning(
+                        "W0003",
+                        format!("`{}` is DECIMAL/NUMERIC, stored as DOUBLE", c.name.name),
+                    )
+                    .at(c.ty.span)
+                    .help("DOUBLE is binary floating point: decimal fractions may round"),
                 );
             }
             columns.push((Arc::from(c.name.name.as_str()), c.ty.ty));
@@ -173,7 +241,11 @@ impl<'a> Planner<'a> {
             declared: true,
             source: None,
             sinks: Vec::new(),
-            time: TimeSpec { event_time: None, watermark_delay_ms: 0, late: LatePolicy::Drop },
+            time: TimeSpec {
+                event_time: None,
+                watermark_delay_ms: 0,
+                late: LatePolicy::Drop,
+            },
             errors: ErrorStrategy::Skip,
             options: opts.map.clone(),
             span: cs.name.span,
@@ -185,70 +257,122 @@ impl<'a> Planner<'a> {
     fn stream_options(&mut self, sid: StreamId, o: &Options) -> Result<(), Diagnostic> {
         let ty = o.get("type").map(str::to_ascii_lowercase);
         let ext = o.get("extension").map(str::to_ascii_lowercase);
+        if matches!(ty.as_deref(), Some("source") | Some("sink")) && ext.is_none() {
+            return Err(Diagnostic::error(
+                "E0604",
+                format!(
+                    "a {} stream needs an 'extension'",
+                    ty.as_deref().unwrap_or("")
+                ),
+            )
+            .at(o.key_span("type"))
+            .help("add 'extension' = 'file' (the connector that reads or writes it)"));
+        }
         o.check_keys(ext.as_deref())?;
         match ty.as_deref() {
             None | Some("internal") => {
                 if o.get("format").is_some() {
-                    return Err(Diagnostic::error("E0604", "an internal stream cannot specify 'format'")
-                        .at(o.key_span("format"))
-                        .help("add 'type' = 'source' or 'sink' with an 'extension'"));
+                    return Err(Diagnostic::error(
+                        "E0604",
+                        "an internal stream cannot specify 'format'",
+                    )
+                    .at(o.key_span("format"))
+                    .help("add 'type' = 'source' or 'sink' with an 'extension'"));
                 }
                 if ty.is_some() && ext.is_some() {
-                    return Err(Diagnostic::error("E0604", "an internal stream cannot specify 'extension'").at(o.key_span("extension")));
+                    return Err(Diagnostic::error(
+                        "E0604",
+                        "an internal stream cannot specify 'extension'",
+                    )
+                    .at(o.key_span("extension"))
+                    .help("remove 'extension', or set 'type' to 'source' or 'sink'"));
                 }
             }
             Some("source") | Some("sink") => {
                 let Some(ext) = ext.as_deref() else {
-                    return Err(Diagnostic::error("E0604", format!("a {} stream needs an 'extension'", ty.as_deref().unwrap_or("")))
-                        .at(o.key_span("type"))
-                        .help("e.g. 'extension' = 'file'"));
+                    unreachable!("checked above")
                 };
                 let format = match o.get("format").map(str::to_ascii_lowercase).as_deref() {
                     None => None,
                     Some("json") => Some(Format::Json),
                     Some("csv") => Some(Format::Csv),
-                    Some(f) => return Err(o.bad_value("format", format!("format `{f}` is not supported"), "use 'json' or 'csv'")),
+                    Some(f) => {
+                        return Err(o.bad_value(
+                            "format",
+                            format!("format `{f}` is not supported"),
+                            "use 'json' or 'csv'",
+                        ))
+                    }
                 };
                 let path = o.get("file.path").map(str::to_string);
                 let source = ty.as_deref() == Some("source");
                 match (source, ext) {
                     (true, "file") | (false, "file") => {
-                        let path = match path {
-                            Some(p) => p,
-                            // `--input`/`--output` may supply it; checked after bindings.
-                            None => String::new(),
-                        };
-                        let format = format.unwrap_or(if path.ends_with(".csv") { Format::Csv } else { Format::Json });
+                        // `--input`/`--output` may supply it; checked after bindings.
+                        let path = path.unwrap_or_default();
+                        let format = format.unwrap_or(if path.ends_with(".csv") {
+                            Format::Csv
+                        } else {
+                            Format::Json
+                        });
                         if source {
                             let delim = match o.get("csv.delimiter") {
                                 None => b',',
                                 Some(d) if d.len() == 1 => d.as_bytes()[0],
-                                Some(d) if d == "\\t" => b'\t',
-                                Some(_) => return Err(o.bad_value("csv.delimiter", "'csv.delimiter' must be one character", "e.g. ';'")),
+                                Some("\\t") => b'\t',
+                                Some(_) => {
+                                    return Err(o.bad_value(
+                                        "csv.delimiter",
+                                        "'csv.delimiter' must be one character",
+                                        "e.g. ';'",
+                                    ))
+                                }
                             };
                             let fail = match o.get("json.fail.on.missing.field") {
                                 None => false,
                                 Some(v) => parse_bool_text(v).ok_or_else(|| {
-                                    o.bad_value("json.fail.on.missing.field", "expected 'true' or 'false'", "a missing attribute is NULL unless this is 'true'")
+                                    o.bad_value(
+                                        "json.fail.on.missing.field",
+                                        "expected 'true' or 'false'",
+                                        "a missing attribute is NULL unless this is 'true'",
+                                    )
                                 })?,
                             };
-                            self.streams[sid].source = Some(SourceSpec::File { path, format, csv_delimiter: delim, json_fail_on_missing: fail });
+                            self.streams[sid].source = Some(SourceSpec::File {
+                                path,
+                                format,
+                                csv_delimiter: delim,
+                                json_fail_on_missing: fail,
+                            });
                         } else {
-                            self.streams[sid].sinks.push(SinkSpec::File { path, format });
+                            self.streams[sid]
+                                .sinks
+                                .push(SinkSpec::File { path, format });
                         }
                     }
                     (false, "log") | (false, "stdout") => {
-                        self.streams[sid].sinks.push(SinkSpec::File { path: "-".into(), format: format.unwrap_or(Format::Json) })
+                        self.streams[sid].sinks.push(SinkSpec::File {
+                            path: "-".into(),
+                            format: format.unwrap_or(Format::Json),
+                        })
                     }
                     (_, other) => {
-                        return Err(Diagnostic::error("E0900", format!("the `{other}` connector is not supported yet"))
-                            .at(o.value_span("extension"))
-                            .help(if source { "supported sources: 'file' (or --input)" } else { "supported sinks: 'file', 'log'" }))
+                        return Err(Diagnostic::error(
+                            "E0900",
+                            format!("the `{other}` connector is not supported yet"),
+                        )
+                        .at(o.value_span("extension"))
+                        .help(if source {
+                            "supported sources: 'file' (or --input)"
+                        } else {
+                            "supported sinks: 'file', 'log'"
+                        }))
                     }
                 }
             }
             Some(other) => {
-                let mut d = Diagnostic::error("E0602", format!("unknown stream type `{other}`")).at(o.value_span("type"));
+                let mut d = Diagnostic::error("E0602", format!("unknown stream type `{other}`"))
+                    .at(o.value_span("type"));
                 d = match did_you_mean(other, ["source", "sink", "internal"]) {
                     Some(s) => d.help(format!("did you mean '{s}'?")),
                     None => d.help("use 'source', 'sink' or 'internal'"),
@@ -261,34 +385,63 @@ impl<'a> Planner<'a> {
             let s = &self.streams[sid];
             let Some(col) = s.column(attr) else {
                 let names = s.columns.iter().map(|(n, _)| n.as_ref());
-                let mut d = Diagnostic::error("E0605", format!("'event.time' names `{attr}`, which is not an attribute of `{}`", s.name))
-                    .at(o.value_span("event.time"));
+                let mut d = Diagnostic::error(
+                    "E0605",
+                    format!(
+                        "'event.time' names `{attr}`, which is not an attribute of `{}`",
+                        s.name
+                    ),
+                )
+                .at(o.value_span("event.time"));
                 if let Some(x) = did_you_mean(attr, names) {
                     d = d.help(format!("did you mean '{x}'?"));
                 }
                 return Err(d);
             };
             if !s.columns[col].1.is_integral() {
-                return Err(Diagnostic::error("E0605", format!("'event.time' attribute `{attr}` must be LONG (epoch ms), found {}", s.columns[col].1))
-                    .at(o.value_span("event.time"))
-                    .help("declare it BIGINT/LONG or TIMESTAMP"));
+                return Err(Diagnostic::error(
+                    "E0605",
+                    format!(
+                        "'event.time' attribute `{attr}` must be LONG (epoch ms), found {}",
+                        s.columns[col].1
+                    ),
+                )
+                .at(o.value_span("event.time"))
+                .help("declare it BIGINT/LONG or TIMESTAMP"));
             }
             self.streams[sid].time.event_time = Some(col);
         }
         if let Some(d) = o.get("watermark.delay") {
-            let ms = parse_duration_text(d).map_err(|m| o.bad_value("watermark.delay", format!("bad 'watermark.delay': {m}"), "e.g. '2 SECONDS' or '500' (ms)"))?;
+            let ms = parse_duration_text(d).map_err(|m| {
+                o.bad_value(
+                    "watermark.delay",
+                    format!("bad 'watermark.delay': {m}"),
+                    "e.g. '2 SECONDS' or '500' (ms)",
+                )
+            })?;
             self.streams[sid].time.watermark_delay_ms = ms;
         }
         if o.get("watermark.idle").is_some() {
-            return Err(not_yet("'watermark.idle'", o.key_span("watermark.idle"), "idle timeouts apply to unbounded sources (Kafka, HTTP)"));
+            return Err(not_yet(
+                "'watermark.idle'",
+                o.key_span("watermark.idle"),
+                "idle timeouts apply to unbounded sources (Kafka, HTTP)",
+            ));
         }
         if let Some(l) = o.get("late.events") {
             let lower = l.to_ascii_lowercase();
             if lower == "drop" {
                 self.streams[sid].time.late = LatePolicy::Drop;
-            } else if let Some(name) = l.strip_prefix("stream:").or_else(|| l.strip_prefix("STREAM:")) {
+            } else if let Some(name) = l
+                .strip_prefix("stream:")
+                .or_else(|| l.strip_prefix("STREAM:"))
+            {
                 let target = self.find(name.trim()).ok_or_else(|| {
-                    o.bad_value("late.events", format!("late-event stream `{}` is not declared", name.trim()), "declare it with the source's attributes plus `lateBy LONG`")
+                    o.bad_value(
+                        "late.events",
+                        format!("late-event stream `{}` is not declared", name.trim()),
+                        "declare it with the source's attributes plus `lateBy LONG`",
+                    )
                 })?;
                 let mut want: Vec<(Arc<str>, DataType)> = self.streams[sid].columns.clone();
                 want.push((Arc::from("lateBy"), DataType::Long));
@@ -301,7 +454,11 @@ impl<'a> Planner<'a> {
                 }
                 self.streams[sid].time.late = LatePolicy::Stream(target);
             } else {
-                return Err(o.bad_value("late.events", format!("bad 'late.events' value `{l}`"), "use 'drop' or 'stream:<Name>'"));
+                return Err(o.bad_value(
+                    "late.events",
+                    format!("bad 'late.events' value `{l}`"),
+                    "use 'drop' or 'stream:<Name>'",
+                ));
             }
         }
         if let Some(s) = o.get("error.strategy") {
@@ -312,9 +469,15 @@ impl<'a> Planner<'a> {
                     let name = o.get("error.dlq.stream").ok_or_else(|| {
                         Diagnostic::error("E0606", "'error.strategy' = 'dlq' needs 'error.dlq.stream'")
                             .at(o.value_span("error.strategy"))
-                            .help("name a stream declared (originalEvent STRING, errorMessage STRING, errorType STRING, timestamp BIGINT, attemptCount INT, streamName STRING)")
+                            .help("add 'error.dlq.stream' = 'Name', a stream declared (originalEvent STRING, errorMessage STRING, errorType STRING, timestamp BIGINT, attemptCount INT, streamName STRING)")
                     })?;
-                    let target = self.find(name).ok_or_else(|| o.bad_value("error.dlq.stream", format!("dead-letter stream `{name}` is not declared"), "declare it before use"))?;
+                    let target = self.find(name).ok_or_else(|| {
+                        o.bad_value(
+                            "error.dlq.stream",
+                            format!("dead-letter stream `{name}` is not declared"),
+                            "declare it before use",
+                        )
+                    })?;
                     let types: Vec<DataType> = DLQ_SCHEMA.iter().map(|c| c.1).collect();
                     if self.streams[target].types() != types {
                         return Err(o.bad_value(
@@ -326,10 +489,18 @@ impl<'a> Planner<'a> {
                     ErrorStrategy::Dlq(target)
                 }
                 "retry" => {
-                    return Err(o.bad_value("error.strategy", "'retry' does not apply to file sources", "use 'drop', 'fail' or 'dlq'"))
+                    return Err(o.bad_value(
+                        "error.strategy",
+                        "'retry' does not apply to file sources",
+                        "use 'drop', 'fail' or 'dlq'",
+                    ))
                 }
                 other => {
-                    return Err(o.bad_value("error.strategy", format!("unknown error strategy `{other}`"), "use 'drop', 'fail' or 'dlq'"))
+                    return Err(o.bad_value(
+                        "error.strategy",
+                        format!("unknown error strategy `{other}`"),
+                        "use 'drop', 'fail' or 'dlq'",
+                    ))
                 }
             };
         }
@@ -341,18 +512,33 @@ impl<'a> Planner<'a> {
             match self.find(name) {
                 Some(sid) => {
                     let (delim, fail) = match &self.streams[sid].source {
-                        Some(SourceSpec::File { csv_delimiter, json_fail_on_missing, .. }) => (*csv_delimiter, *json_fail_on_missing),
+                        Some(SourceSpec::File {
+                            csv_delimiter,
+                            json_fail_on_missing,
+                            ..
+                        }) => (*csv_delimiter, *json_fail_on_missing),
                         _ => (b',', false),
                     };
-                    let format = if path.ends_with(".csv") { Format::Csv } else { Format::Json };
-                    self.streams[sid].source = Some(SourceSpec::File { path: path.clone(), format, csv_delimiter: delim, json_fail_on_missing: fail });
+                    let format = if path.ends_with(".csv") {
+                        Format::Csv
+                    } else {
+                        Format::Json
+                    };
+                    self.streams[sid].source = Some(SourceSpec::File {
+                        path: path.clone(),
+                        format,
+                        csv_delimiter: delim,
+                        json_fail_on_missing: fail,
+                    });
                 }
                 None => self.errors.push(self.unknown_binding("--input", name)),
             }
         }
         for name in &self.bindings.api_inputs {
             match self.find(name) {
-                Some(sid) if self.streams[sid].source.is_none() => self.streams[sid].source = Some(SourceSpec::Api),
+                Some(sid) if self.streams[sid].source.is_none() => {
+                    self.streams[sid].source = Some(SourceSpec::Api)
+                }
                 Some(_) => {}
                 None => self.errors.push(self.unknown_binding("input", name)),
             }
@@ -361,9 +547,15 @@ impl<'a> Planner<'a> {
             if let Some(SourceSpec::File { path, .. }) = &s.source {
                 if path.is_empty() {
                     self.errors.push(
-                        Diagnostic::error("E0604", format!("source stream `{}` has no 'file.path'", s.name))
-                            .at(s.span)
-                            .help(format!("add 'file.path' = '…' or run with --input {}=PATH", s.name)),
+                        Diagnostic::error(
+                            "E0604",
+                            format!("source stream `{}` has no 'file.path'", s.name),
+                        )
+                        .at(s.span)
+                        .help(format!(
+                            "add 'file.path' = '…' or run with --input {}=PATH",
+                            s.name
+                        )),
                     );
                 }
             }
@@ -371,16 +563,23 @@ impl<'a> Planner<'a> {
                 if let SinkSpec::File { path, .. } = k {
                     if path.is_empty() {
                         self.errors.push(
-                            Diagnostic::error("E0604", format!("sink stream `{}` has no 'file.path'", s.name))
-                                .at(s.span)
-                                .help(format!("add 'file.path' = '…' or run with --output {}=PATH", s.name)),
+                            Diagnostic::error(
+                                "E0604",
+                                format!("sink stream `{}` has no 'file.path'", s.name),
+                            )
+                            .at(s.span)
+                            .help(format!(
+                                "add 'file.path' = '…' or run with --output {}=PATH",
+                                s.name
+                            )),
                         );
                     }
                 }
             }
         }
         for s in &mut self.streams {
-            s.sinks.retain(|k| !matches!(k, SinkSpec::File { path, .. } if path.is_empty()));
+            s.sinks
+                .retain(|k| !matches!(k, SinkSpec::File { path, .. } if path.is_empty()));
         }
     }
 
@@ -389,61 +588,123 @@ impl<'a> Planner<'a> {
         let mut d = Diagnostic::error("E0101", format!("{flag} names unknown stream `{name}`"));
         d = match did_you_mean(name, names) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help(format!("streams: {}", self.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "))),
+            None => d.help(format!(
+                "streams: {}",
+                self.streams
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         };
         d
     }
 
     /// Syntactic shape of a query: its input and target names, and rejections of
     /// clauses this engine cannot run yet.
-    fn query_shape(&mut self, id: u32, q: &'a ast::Query) -> Result<Option<PendingQuery<'a>>, Diagnostic> {
+    fn query_shape(
+        &mut self,
+        id: u32,
+        q: &'a ast::Query,
+    ) -> Result<Option<PendingQuery<'a>>, Diagnostic> {
         let input = match &q.from {
             From::Stream(s) => {
                 if let Some(w) = &s.window {
-                    return Err(not_yet("WINDOW", w.span, "windows arrive with the windows-and-aggregation work"));
+                    return Err(not_yet(
+                        "WINDOW",
+                        w.span,
+                        "windows arrive with the windows-and-aggregation work",
+                    ));
                 }
                 if s.inner {
-                    return Err(Diagnostic::error("E0508", "inner streams `#Name` exist only inside PARTITION").at(s.span));
+                    return Err(Diagnostic::error(
+                        "E0508",
+                        "inner streams `#Name` exist only inside PARTITION",
+                    )
+                    .at(s.span));
                 }
                 &s.name
             }
-            From::Join(j) => return Err(not_yet("JOIN", j.span, "joins arrive with the joins-and-tables work")),
+            From::Join(j) => {
+                return Err(not_yet(
+                    "JOIN",
+                    j.span,
+                    "joins arrive with the joins-and-tables work",
+                ))
+            }
             From::Pattern(p) => {
-                return Err(not_yet(if p.sequence { "SEQUENCE" } else { "PATTERN" }, p.span, "patterns arrive with the patterns work"))
+                return Err(not_yet(
+                    if p.sequence { "SEQUENCE" } else { "PATTERN" },
+                    p.span,
+                    "patterns arrive with the patterns work",
+                ))
             }
         };
         if let Some(g) = q.group_by.first() {
-            return Err(not_yet("GROUP BY", g.span, "aggregation arrives with the windows-and-aggregation work"));
+            return Err(not_yet(
+                "GROUP BY",
+                g.span,
+                "aggregation arrives with the windows-and-aggregation work",
+            ));
         }
         if let Some(h) = &q.having {
-            return Err(not_yet("HAVING", h.span, "aggregation arrives with the windows-and-aggregation work"));
+            return Err(not_yet(
+                "HAVING",
+                h.span,
+                "aggregation arrives with the windows-and-aggregation work",
+            ));
         }
         if let Some(o) = q.order_by.first() {
-            return Err(not_yet("ORDER BY", o.expr.span, "per-chunk ordering arrives with the windows-and-aggregation work"));
+            return Err(not_yet(
+                "ORDER BY",
+                o.expr.span,
+                "per-chunk ordering arrives with the windows-and-aggregation work",
+            ));
         }
         if let Some((_, s)) = q.limit.or(q.offset) {
-            return Err(not_yet("LIMIT/OFFSET", s, "per-chunk limits arrive with the windows-and-aggregation work"));
+            return Err(not_yet(
+                "LIMIT/OFFSET",
+                s,
+                "per-chunk limits arrive with the windows-and-aggregation work",
+            ));
         }
         if let Some(r) = &q.output_rate {
-            return Err(not_yet("OUTPUT rate limiting", r.span, "rate limiting arrives with the windows-and-aggregation work"));
+            return Err(not_yet(
+                "OUTPUT rate limiting",
+                r.span,
+                "rate limiting arrives with the windows-and-aggregation work",
+            ));
         }
         let (target, target_span) = match &q.insert {
             Some(ins) => {
                 if ins.inner {
-                    return Err(Diagnostic::error("E0508", "inner streams `#Name` exist only inside PARTITION").at(ins.target.span));
+                    return Err(Diagnostic::error(
+                        "E0508",
+                        "inner streams `#Name` exist only inside PARTITION",
+                    )
+                    .at(ins.target.span));
                 }
                 (ins.target.name.clone(), ins.target.span)
             }
             None => {
                 self.warnings.push(
-                    Diagnostic::warning("W0001", "query has no INSERT INTO; its rows go to `OutputStream`")
-                        .at(q.span)
-                        .help("write `INSERT INTO Name SELECT …` to name the output"),
+                    Diagnostic::warning(
+                        "W0001",
+                        "query has no INSERT INTO; its rows go to `OutputStream`",
+                    )
+                    .at(q.span)
+                    .help("write `INSERT INTO Name SELECT …` to name the output"),
                 );
                 ("OutputStream".to_string(), q.span)
             }
         };
-        Ok(Some(PendingQuery { id, q, input, target, target_span }))
+        Ok(Some(PendingQuery {
+            id,
+            q,
+            input,
+            target,
+            target_span,
+        }))
     }
 
     /// Orders queries so that every producer of a stream precedes its consumers;
@@ -484,12 +745,25 @@ impl<'a> Planner<'a> {
             }
         }
         if let Some(i) = (0..n).find(|&i| valid[i] && !done[i]) {
-            let involved: Vec<String> = (0..n).filter(|&k| valid[k] && !done[k]).map(|k| pending[k].target.clone()).collect();
+            let involved: Vec<String> = (0..n)
+                .filter(|&k| valid[k] && !done[k])
+                .map(|k| pending[k].target.clone())
+                .collect();
             self.errors.push(
-                Diagnostic::error("E0502", format!("queries form a cycle through {}", involved.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")))
-                    .at(pending[i].input.span)
-                    .label("this read closes the cycle")
-                    .help("a stream cannot feed back into the queries that produce it"),
+                Diagnostic::error(
+                    "E0502",
+                    format!(
+                        "queries form a cycle through {}",
+                        involved
+                            .iter()
+                            .map(|s| format!("`{s}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .at(pending[i].input.span)
+                .label("this read closes the cycle")
+                .help("a stream cannot feed back into the queries that produce it"),
             );
         }
         order
@@ -497,15 +771,27 @@ impl<'a> Planner<'a> {
 
     fn plan_query(&mut self, pq: &PendingQuery) -> Result<QueryPlan, Diagnostic> {
         let q = pq.q;
-        let input = self.find(&pq.input.name).ok_or_else(|| self.unknown_stream(pq.input, &[]))?;
+        let input = self
+            .find(&pq.input.name)
+            .ok_or_else(|| self.unknown_stream(pq.input, &[]))?;
         let From::Stream(src) = &q.from else {
             return Err(Diagnostic::error("E0900", "unsupported FROM").at(q.span));
         };
         let info = &self.streams[input];
-        let qualifier = src.alias.as_ref().map(|a| a.name.as_str()).unwrap_or(info.name.as_str());
+        let qualifier = src
+            .alias
+            .as_ref()
+            .map(|a| a.name.as_str())
+            .unwrap_or(info.name.as_str());
         let columns = info.columns.clone();
         let stream_name = info.name.clone();
-        let mk_scope = |clause| Scope { qualifier, stream: &stream_name, columns: &columns, clause, query_id: pq.id };
+        let mk_scope = |clause| Scope {
+            qualifier,
+            stream: &stream_name,
+            columns: &columns,
+            clause,
+            query_id: pq.id,
+        };
         let filter = match &q.where_ {
             Some(w) => Some(resolve_bool(w, &mk_scope(Clause::Where))?),
             None => None,
@@ -524,7 +810,12 @@ impl<'a> Planner<'a> {
                     match item {
                         SelectItem::QualifiedStar(qual) => {
                             if qual.name != qualifier {
-                                return Err(Diagnostic::error("E0104", format!("unknown qualifier `{}`", qual.name)).at(qual.span).help(format!("the input is `{qualifier}`")));
+                                return Err(Diagnostic::error(
+                                    "E0104",
+                                    format!("unknown qualifier `{}`", qual.name),
+                                )
+                                .at(qual.span)
+                                .help(format!("the input is `{qualifier}`")));
                             }
                             for (i, (n, t)) in columns.iter().enumerate() {
                                 project.push(ScalarExpr::Column(i));
@@ -533,20 +824,27 @@ impl<'a> Planner<'a> {
                         }
                         SelectItem::Expr { expr, alias } => {
                             let (x, t) = resolve(expr, &mk_scope(Clause::Select))?;
-                            let name = match alias {
-                                Some(a) => a.name.clone(),
-                                None => {
-                                    let (n, generated) = default_name(expr, pos);
-                                    if generated {
-                                        self.warnings.push(
-                                            Diagnostic::warning("W0002", format!("output column is named `{n}`"))
+                            let name =
+                                match alias {
+                                    Some(a) => a.name.clone(),
+                                    None => {
+                                        let (n, generated) = default_name(expr, pos);
+                                        if generated {
+                                            self.warnings.push(
+                                                Diagnostic::warning(
+                                                    "W0002",
+                                                    format!("output column is named `{n}`"),
+                                                )
                                                 .at(expr.span)
-                                                .help(format!("name it with `AS`, e.g. `{} AS my_name`", super::resolve::expr_text(expr))),
-                                        );
+                                                .help(format!(
+                                                    "name it with `AS`, e.g. `{} AS my_name`",
+                                                    super::resolve::expr_text(expr)
+                                                )),
+                                            );
+                                        }
+                                        n
                                     }
-                                    n
-                                }
-                            };
+                                };
                             project.push(x);
                             out_cols.push((Arc::from(name.as_str()), t, expr.span));
                         }
@@ -554,31 +852,79 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let kind = q.insert.as_ref().and_then(|i| i.kind).unwrap_or(EventKind::Current);
+        let kind = q
+            .insert
+            .as_ref()
+            .and_then(|i| i.kind)
+            .unwrap_or(EventKind::Current);
         if kind == EventKind::Expired {
             self.warnings.push(
-                Diagnostic::warning("W0004", "this query has no window, so it produces no expired rows")
-                    .at(q.span)
-                    .help("INSERT EXPIRED EVENTS needs a window that expires events"),
+                Diagnostic::warning(
+                    "W0004",
+                    "this query has no window, so it produces no expired rows",
+                )
+                .at(q.span)
+                .help("INSERT EXPIRED EVENTS needs a window that expires events"),
             );
         }
         let output = match self.find(&pq.target) {
             Some(sid) => {
                 let target = &self.streams[sid];
-                if target.columns.len() != out_cols.len() {
-                    return Err(Diagnostic::error("E0503", format!("`{}` has {} attributes but the query selects {}", target.name, target.columns.len(), out_cols.len()))
-                        .at(pq.target_span)
-                        .help(format!("`{}` is ({})", target.name, describe(&target.columns))));
+                if matches!(target.source, Some(SourceSpec::File { .. })) {
+                    return Err(Diagnostic::error(
+                        "E0505",
+                        format!(
+                            "cannot insert into `{}`: it is a source stream",
+                            target.name
+                        ),
+                    )
+                    .at(pq.target_span)
+                    .with_secondary(target.span, "declared as a source here")
+                    .help(
+                        "source streams are fed by their connector; insert into another stream",
+                    ));
                 }
-                for (i, ((tn, tt), (_, ot, span))) in target.columns.iter().zip(&out_cols).enumerate() {
+                if target.columns.len() != out_cols.len() {
+                    return Err(Diagnostic::error(
+                        "E0503",
+                        format!(
+                            "`{}` has {} but the query selects {}",
+                            target.name,
+                            count(target.columns.len(), "attribute"),
+                            count(out_cols.len(), "column")
+                        ),
+                    )
+                    .at(pq.target_span)
+                    .help(format!(
+                        "`{}` is ({})",
+                        target.name,
+                        describe(&target.columns)
+                    )));
+                }
+                for (i, ((tn, tt), (_, ot, span))) in
+                    target.columns.iter().zip(&out_cols).enumerate()
+                {
                     if !ot.widens_to(*tt) {
-                        return Err(Diagnostic::error("E0504", format!("column {} is {ot} but `{}.{tn}` is {tt}", i + 1, target.name))
-                            .at(*span)
-                            .help("use CAST to convert it (narrowing needs an explicit CAST)"));
+                        return Err(Diagnostic::error(
+                            "E0504",
+                            format!(
+                                "column {} is {ot} but `{}.{tn}` is {tt}",
+                                i + 1,
+                                target.name
+                            ),
+                        )
+                        .at(*span)
+                        .help("use CAST to convert it (narrowing needs an explicit CAST)"));
                     }
                     if ot != tt {
-                        let x = std::mem::replace(&mut project[i], ScalarExpr::Literal(crate::value::Value::Null));
-                        project[i] = ScalarExpr::Widen { expr: x.boxed(), to: *tt };
+                        let x = std::mem::replace(
+                            &mut project[i],
+                            ScalarExpr::Literal(crate::value::Value::Null),
+                        );
+                        project[i] = ScalarExpr::Widen {
+                            expr: x.boxed(),
+                            to: *tt,
+                        };
                     }
                 }
                 sid
@@ -586,7 +932,12 @@ impl<'a> Planner<'a> {
             None => {
                 for (i, (n, _, span)) in out_cols.iter().enumerate() {
                     if out_cols[..i].iter().any(|(m, _, _)| m == n) {
-                        return Err(Diagnostic::error("E0509", format!("two output columns are named `{n}`")).at(*span).help("give one of them another name with AS"));
+                        return Err(Diagnostic::error(
+                            "E0509",
+                            format!("two output columns are named `{n}`"),
+                        )
+                        .at(*span)
+                        .help("give one of them another name with AS"));
                     }
                 }
                 let rank = self.streams.len() as u32 + 1;
@@ -598,7 +949,11 @@ impl<'a> Planner<'a> {
                     declared: false,
                     source: None,
                     sinks: Vec::new(),
-                    time: TimeSpec { event_time: None, watermark_delay_ms: 0, late: LatePolicy::Drop },
+                    time: TimeSpec {
+                        event_time: None,
+                        watermark_delay_ms: 0,
+                        late: LatePolicy::Drop,
+                    },
                     errors: ErrorStrategy::Skip,
                     options: BTreeMap::new(),
                     span: pq.target_span,
@@ -606,27 +961,37 @@ impl<'a> Planner<'a> {
                 self.streams.len() - 1
             }
         };
-        let name = q.name.as_ref().map(|n| n.name.clone()).unwrap_or_else(|| format!("q{}", pq.id));
-        Ok(QueryPlan { id: pq.id, name, input, filter, project, output, kind, span: q.span })
+        let name = q
+            .name
+            .as_ref()
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| format!("q{}", pq.id));
+        Ok(QueryPlan {
+            id: pq.id,
+            name,
+            input,
+            filter,
+            project,
+            output,
+            kind,
+            span: q.span,
+        })
     }
 
-    fn check_sources_not_written(&mut self, queries: &[QueryPlan]) {
-        for q in queries {
-            let s = &self.streams[q.output];
-            if matches!(s.source, Some(SourceSpec::File { .. })) {
-                self.errors.push(
-                    Diagnostic::error("E0505", format!("cannot insert into `{}`: it is a source stream", s.name))
-                        .at(q.span)
-                        .help("source streams are fed by their connector; insert into another stream"),
-                );
-            }
-        }
-        // Output bindings may name implicit streams too, so they are resolved last.
+    /// Output bindings may name implicit streams too, so they are resolved last.
+    fn bind_outputs(&mut self) {
         for (name, path) in &self.bindings.outputs {
             match self.find(name) {
                 Some(sid) => {
-                    let format = if path.ends_with(".csv") { Format::Csv } else { Format::Json };
-                    self.streams[sid].sinks.push(SinkSpec::File { path: path.clone(), format });
+                    let format = if path.ends_with(".csv") {
+                        Format::Csv
+                    } else {
+                        Format::Json
+                    };
+                    self.streams[sid].sinks.push(SinkSpec::File {
+                        path: path.clone(),
+                        format,
+                    });
                 }
                 None => {
                     let d = self.unknown_binding("--output", name);
@@ -637,6 +1002,17 @@ impl<'a> Planner<'a> {
     }
 }
 
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn describe(cols: &[(Arc<str>, DataType)]) -> String {
-    cols.iter().map(|(n, t)| format!("{n} {t}")).collect::<Vec<_>>().join(", ")
+    cols.iter()
+        .map(|(n, t)| format!("{n} {t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,6 +1,10 @@
 //! WITH-clause options of streams (LANGUAGE.md §2.1, §3.2): validation with spans,
 //! suggestions for misspelt keys, and the small value grammars (durations, booleans).
 
+// A plan error is built once per failed plan, never on a hot path: a large
+// `Err(Diagnostic)` costs nothing that matters, and boxing it would obscure every `?`.
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Span};
@@ -41,7 +45,12 @@ const FILE_KEYS: &[&str] = &[
     "file.rotate.compression",
 ];
 
-const FORMAT_KEYS: &[&str] = &["csv.delimiter", "csv.quote", "csv.escape", "json.fail.on.missing.field"];
+const FORMAT_KEYS: &[&str] = &[
+    "csv.delimiter",
+    "csv.quote",
+    "csv.escape",
+    "json.fail.on.missing.field",
+];
 
 /// Options by key, with the spans of key and value for diagnostics.
 pub struct Options {
@@ -59,7 +68,11 @@ impl Options {
                 None => (String::new(), o.key_span),
             };
             if map.insert(o.key.clone(), text).is_some() {
-                return Err(Diagnostic::error("E0603", format!("option `{}` is given twice", o.key)).at(o.key_span));
+                return Err(Diagnostic::error(
+                    "E0603",
+                    format!("option `{}` is given twice", o.key),
+                )
+                .at(o.key_span));
             }
             spans.insert(o.key.clone(), (o.key_span, vspan));
         }
@@ -74,8 +87,15 @@ impl Options {
     pub fn key_span(&self, key: &str) -> Span {
         self.spans.get(key).map(|s| s.0).unwrap_or_default()
     }
-    pub fn bad_value(&self, key: &str, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
-        Diagnostic::error("E0602", message).at(self.value_span(key)).help(help)
+    pub fn bad_value(
+        &self,
+        key: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::error("E0602", message)
+            .at(self.value_span(key))
+            .help(help)
     }
 
     /// Rejects keys that no supported extension knows, suggesting the nearest one.
@@ -86,9 +106,28 @@ impl Options {
                 || (extension == Some("file") && FILE_KEYS.contains(&key.as_str()))
                 // Properties of extensions we do not run are checked when they are supported.
                 || extension.is_some_and(|e| e != "file" && key.starts_with(&format!("{e}.")));
+            if !known && FILE_KEYS.contains(&key.as_str()) {
+                // A real option, but of an extension this stream does not use.
+                let d = Diagnostic::error(
+                    "E0601",
+                    format!("option `{key}` belongs to the 'file' extension"),
+                )
+                .at(self.key_span(key));
+                return Err(match extension {
+                    Some(e) => d.help(format!(
+                        "this stream's extension is '{e}'; remove `{key}` or use 'extension' = 'file'"
+                    )),
+                    None => d.help("add 'type' = 'source' (or 'sink') and 'extension' = 'file'"),
+                });
+            }
             if !known {
-                let cands = GENERIC_KEYS.iter().chain(FORMAT_KEYS).chain(FILE_KEYS).copied();
-                let mut d = Diagnostic::error("E0601", format!("unknown option `{key}`")).at(self.key_span(key));
+                let cands = GENERIC_KEYS
+                    .iter()
+                    .chain(FORMAT_KEYS)
+                    .chain(FILE_KEYS)
+                    .copied();
+                let mut d = Diagnostic::error("E0601", format!("unknown option `{key}`"))
+                    .at(self.key_span(key));
                 if let Some(s) = did_you_mean(key, cands) {
                     d = d.help(format!("did you mean `{s}`?"));
                 } else {
@@ -110,7 +149,9 @@ pub fn parse_duration_text(text: &str) -> Result<i64, String> {
     let mut total: i64 = 0;
     let mut i = 0;
     while i < words.len() {
-        let n: i64 = words[i].parse().map_err(|_| format!("`{}` is not a whole number", words[i]))?;
+        let n: i64 = words[i]
+            .parse()
+            .map_err(|_| format!("`{}` is not a whole number", words[i]))?;
         if n < 0 {
             return Err("a duration cannot be negative".into());
         }

@@ -4,6 +4,10 @@
 //! input schema, inserting numeric widening, desugaring `CASE x WHEN`, and folding
 //! constants. Errors carry the span of the offending item and a help line.
 
+// A plan error is built once per failed plan, never on a hot path: a large
+// `Err(Diagnostic)` costs nothing that matters, and boxing it would obscure every `?`.
+#![allow(clippy::result_large_err)]
+
 use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Span};
