@@ -19,15 +19,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
          SELECT id, upper(customer) AS customer, amount, amount * 0.2 AS vat
          FROM Orders WHERE amount >= 100.0;",
     )?;
-    let cfg = RunConfig { workers, ..RunConfig::default() };
+    let cfg = RunConfig {
+        workers,
+        ..RunConfig::default()
+    };
     let running = app.start(cfg, &["Orders"], &["Large"])?;
     for i in 0..1000i64 {
         let customer = ["ada", "bob", "cyd"][(i % 3) as usize];
         let amount = (i * 37 % 250) as f64;
-        running.send("Orders", None, vec![Value::Long(i), Value::str(customer), Value::Double(amount), Value::Long(1_000 + i)])?;
+        running.send(
+            "Orders",
+            None,
+            vec![
+                Value::Long(i),
+                Value::str(customer),
+                Value::Double(amount),
+                Value::Long(1_000 + i),
+            ],
+        )?;
     }
     let finished = running.finish()?;
-    println!("{} large orders; first: {:?}", finished.rows.len(), finished.rows.first().map(|r| &r.row));
+    println!(
+        "{} large orders; first: {:?}",
+        finished.rows.len(),
+        finished.rows.first().map(|r| &r.row)
+    );
     eprintln!("{}", finished.summary.line());
     Ok(())
 }

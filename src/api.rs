@@ -36,7 +36,11 @@ pub struct Diagnostics {
 
 impl Diagnostics {
     pub fn render(&self) -> String {
-        self.list.iter().map(|d| d.render(&self.file, &self.source)).collect::<Vec<_>>().join("")
+        self.list
+            .iter()
+            .map(|d| d.render(&self.file, &self.source))
+            .collect::<Vec<_>>()
+            .join("")
     }
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(Diagnostic::is_error)
@@ -82,8 +86,20 @@ pub struct App {
 impl App {
     /// Parses and plans `text` (named `file` in messages).
     pub fn from_sql(file: &str, text: &str) -> Result<App, Error> {
-        let ast = syntax::parse(text).map_err(|list| Error::Query(Diagnostics { file: file.into(), source: text.into(), list }))?;
-        let mut app = App { file: file.into(), source: text.into(), ast, bindings: Bindings::default(), warnings: Vec::new() };
+        let ast = syntax::parse(text).map_err(|list| {
+            Error::Query(Diagnostics {
+                file: file.into(),
+                source: text.into(),
+                list,
+            })
+        })?;
+        let mut app = App {
+            file: file.into(),
+            source: text.into(),
+            ast,
+            bindings: Bindings::default(),
+            warnings: Vec::new(),
+        };
         let plan = app.plan()?;
         app.warnings = plan.warnings;
         Ok(app)
@@ -95,7 +111,11 @@ impl App {
 
     /// Warnings found while planning (rendered with [`App::render`]).
     pub fn warnings(&self) -> Diagnostics {
-        Diagnostics { file: self.file.clone(), source: self.source.clone(), list: self.warnings.clone() }
+        Diagnostics {
+            file: self.file.clone(),
+            source: self.source.clone(),
+            list: self.warnings.clone(),
+        }
     }
 
     /// Binds stream `stream` to a file source (`-` = stdin), like `--input`.
@@ -112,8 +132,13 @@ impl App {
 
     /// Plans with the current bindings.
     pub fn plan(&self) -> Result<Plan, Error> {
-        plan::plan(&self.ast, &self.bindings)
-            .map_err(|list| Error::Query(Diagnostics { file: self.file.clone(), source: self.source.clone(), list }))
+        plan::plan(&self.ast, &self.bindings).map_err(|list| {
+            Error::Query(Diagnostics {
+                file: self.file.clone(),
+                source: self.source.clone(),
+                list,
+            })
+        })
     }
 
     /// Runs to completion over bounded inputs.
@@ -124,28 +149,46 @@ impl App {
 
     /// Starts the app on a background thread. `inputs` are streams the host pushes
     /// into; `outputs` are streams whose rows the host receives.
-    pub fn start(&mut self, cfg: RunConfig, inputs: &[&str], outputs: &[&str]) -> Result<Running, Error> {
+    pub fn start(
+        &mut self,
+        cfg: RunConfig,
+        inputs: &[&str],
+        outputs: &[&str],
+    ) -> Result<Running, Error> {
         let mut bindings = self.bindings.clone();
         bindings.api_inputs = inputs.iter().map(|s| s.to_string()).collect();
-        let plan = plan::plan(&self.ast, &bindings)
-            .map_err(|list| Error::Query(Diagnostics { file: self.file.clone(), source: self.source.clone(), list }))?;
+        let plan = plan::plan(&self.ast, &bindings).map_err(|list| {
+            Error::Query(Diagnostics {
+                file: self.file.clone(),
+                source: self.source.clone(),
+                list,
+            })
+        })?;
         let mut io = HostIo::default();
         let mut senders = HashMap::new();
         for name in inputs {
-            let sid = plan.stream(name).ok_or_else(|| Error::Usage(format!("unknown input stream `{name}`")))?;
+            let sid = plan
+                .stream(name)
+                .ok_or_else(|| Error::Usage(format!("unknown input stream `{name}`")))?;
             let (tx, rx) = channel();
             io.inputs.push((sid, Mutex::new(Some(rx))));
             senders.insert(name.to_string(), (tx, plan.streams[sid].columns.len()));
         }
         let (otx, orx) = channel();
         for name in outputs {
-            let sid = plan.stream(name).ok_or_else(|| Error::Usage(format!("unknown output stream `{name}`")))?;
+            let sid = plan
+                .stream(name)
+                .ok_or_else(|| Error::Usage(format!("unknown output stream `{name}`")))?;
             io.outputs.push((sid, otx.clone()));
         }
         drop(otx);
         let plan = Arc::new(plan);
         let handle = std::thread::spawn(move || runtime::run(plan, cfg, io));
-        Ok(Running { senders, outputs: orx, handle: Some(handle) })
+        Ok(Running {
+            senders,
+            outputs: orx,
+            handle: Some(handle),
+        })
     }
 }
 
@@ -166,11 +209,18 @@ pub struct Finished {
 impl Running {
     /// Pushes one event. `time` overrides `'event.time'`; `None` uses it (or ingestion time).
     pub fn send(&self, stream: &str, time: Option<i64>, row: Vec<Value>) -> Result<(), Error> {
-        let (tx, arity) = self.senders.get(stream).ok_or_else(|| Error::Usage(format!("`{stream}` is not an input of this run")))?;
+        let (tx, arity) = self
+            .senders
+            .get(stream)
+            .ok_or_else(|| Error::Usage(format!("`{stream}` is not an input of this run")))?;
         if row.len() != *arity {
-            return Err(Error::Usage(format!("`{stream}` has {arity} attributes, the event has {}", row.len())));
+            return Err(Error::Usage(format!(
+                "`{stream}` has {arity} attributes, the event has {}",
+                row.len()
+            )));
         }
-        tx.send(InputEvent { time, row }).map_err(|_| Error::Usage("the app has stopped".into()))
+        tx.send(InputEvent { time, row })
+            .map_err(|_| Error::Usage("the app has stopped".into()))
     }
 
     /// Rows received so far (non-blocking).
@@ -188,7 +238,10 @@ impl Running {
     pub fn finish(mut self) -> Result<Finished, Error> {
         self.senders.clear();
         let summary = match self.handle.take() {
-            Some(h) => h.join().map_err(|_| Error::Run(RunError::Runtime("the run panicked".into())))?.map_err(Error::Run)?,
+            Some(h) => h
+                .join()
+                .map_err(|_| Error::Run(RunError::Runtime("the run panicked".into())))?
+                .map_err(Error::Run)?,
             None => return Err(Error::Usage("already finished".into())),
         };
         let rows = self.outputs.try_iter().collect();

@@ -28,7 +28,10 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn range(self) -> Range<usize> {
         self.start..self.end
@@ -86,7 +89,10 @@ impl Diagnostic {
         }
     }
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
     pub fn at(mut self, span: Span) -> Diagnostic {
         self.span = Some(span);
@@ -142,7 +148,8 @@ impl Diagnostic {
             labels.push(l);
         }
         for (span, text) in &self.secondary {
-            labels.push(Label::secondary((), clamp(*span, source.len()).range()).with_message(text));
+            labels
+                .push(Label::secondary((), clamp(*span, source.len()).range()).with_message(text));
         }
         d = d.with_labels(labels);
         if let Some(h) = &self.help {
@@ -156,7 +163,13 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]: {}", sev_word(self.severity), self.code, self.message)
+        write!(
+            f,
+            "{}[{}]: {}",
+            sev_word(self.severity),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -179,7 +192,12 @@ pub fn line_col(source: &str, pos: usize) -> (usize, usize) {
     let pos = pos.min(source.len());
     let before = &source[..floor_char_boundary(source, pos)];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -191,7 +209,10 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// Closest candidate by edit distance, for "did you mean …?" help lines.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lname = name.to_ascii_lowercase();
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {

@@ -186,7 +186,10 @@ impl Value {
             (a, b) => match (a.as_i64(), b.as_i64()) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 _ => {
-                    let (x, y) = (a.as_f64().unwrap_or(f64::NAN), b.as_f64().unwrap_or(f64::NAN));
+                    let (x, y) = (
+                        a.as_f64().unwrap_or(f64::NAN),
+                        b.as_f64().unwrap_or(f64::NAN),
+                    );
                     x.total_cmp(&y)
                 }
             },
@@ -225,7 +228,11 @@ impl std::hash::Hash for Value {
                     Some(i) => (i as f64).to_bits().hash(state),
                     None => {
                         let f = v.as_f64().unwrap_or(f64::NAN);
-                        if f == 0.0 { 0.0f64.to_bits().hash(state) } else { f.to_bits().hash(state) }
+                        if f == 0.0 {
+                            0.0f64.to_bits().hash(state)
+                        } else {
+                            f.to_bits().hash(state)
+                        }
                     }
                 }
             }
@@ -269,8 +276,14 @@ mod tests {
 
     #[test]
     fn promotion_follows_rank() {
-        assert_eq!(DataType::promote(DataType::Int, DataType::Double), Some(DataType::Double));
-        assert_eq!(DataType::promote(DataType::Long, DataType::Int), Some(DataType::Long));
+        assert_eq!(
+            DataType::promote(DataType::Int, DataType::Double),
+            Some(DataType::Double)
+        );
+        assert_eq!(
+            DataType::promote(DataType::Long, DataType::Int),
+            Some(DataType::Long)
+        );
         assert_eq!(DataType::promote(DataType::String, DataType::Int), None);
         assert!(DataType::Int.widens_to(DataType::Double));
         assert!(!DataType::Double.widens_to(DataType::Int));
@@ -278,9 +291,15 @@ mod tests {
 
     #[test]
     fn sql_compare_is_none_with_null_and_crosses_numeric_types() {
-        assert_eq!(Value::Int(3).sql_cmp(&Value::Double(2.5)), Some(Ordering::Greater));
+        assert_eq!(
+            Value::Int(3).sql_cmp(&Value::Double(2.5)),
+            Some(Ordering::Greater)
+        );
         assert_eq!(Value::Null.sql_cmp(&Value::Int(1)), None);
-        assert_eq!(Value::Long(i64::MAX).sql_cmp(&Value::Long(i64::MAX - 1)), Some(Ordering::Greater));
+        assert_eq!(
+            Value::Long(i64::MAX).sql_cmp(&Value::Long(i64::MAX - 1)),
+            Some(Ordering::Greater)
+        );
     }
 
     #[test]

@@ -25,7 +25,11 @@ pub struct EvalCtx<'a> {
 
 impl<'a> EvalCtx<'a> {
     pub fn new(row: &'a [Value], time: i64) -> EvalCtx<'a> {
-        EvalCtx { row, time, key_hash: 0 }
+        EvalCtx {
+            row,
+            time,
+            key_hash: 0,
+        }
     }
 }
 
@@ -72,7 +76,12 @@ pub fn compile(e: &ScalarExpr) -> ValueFn {
                 _ => Value::Null,
             })
         }
-        Arith { op, ty, left, right } => compile_arith(*op, *ty, compile(left), compile(right)),
+        Arith {
+            op,
+            ty,
+            left,
+            right,
+        } => compile_arith(*op, *ty, compile(left), compile(right)),
         Widen { expr, to } => {
             let f = compile(expr);
             let to = *to;
@@ -98,7 +107,10 @@ pub fn compile(e: &ScalarExpr) -> ValueFn {
             }
         }
         Case { whens, else_ } => {
-            let whens: Vec<(PredFn, ValueFn)> = whens.iter().map(|(w, t)| (compile_pred(w), compile(t))).collect();
+            let whens: Vec<(PredFn, ValueFn)> = whens
+                .iter()
+                .map(|(w, t)| (compile_pred(w), compile(t)))
+                .collect();
             let else_ = else_.as_ref().map(|e| compile(e));
             Box::new(move |c| {
                 for (w, t) in &whens {
@@ -119,7 +131,14 @@ pub fn compile(e: &ScalarExpr) -> ValueFn {
             Box::new(move |c| Value::str(&deterministic_uuid(seed, c.key_hash, c.time)))
         }
         // Boolean-valued nodes: evaluate as predicates.
-        Not(_) | Cmp { .. } | And(_) | Or(_) | IsNull { .. } | Between { .. } | InList { .. } | Like { .. } => {
+        Not(_)
+        | Cmp { .. }
+        | And(_)
+        | Or(_)
+        | IsNull { .. }
+        | Between { .. }
+        | InList { .. }
+        | Like { .. } => {
             // A BOOL attribute that is NULL is the only NULL boolean; these operators
             // never produce NULL (§1.7).
             let p = compile_pred(e);
@@ -201,17 +220,28 @@ pub fn compile_pred(e: &ScalarExpr) -> PredFn {
             let f = compile(expr);
             Box::new(move |c| f(c).is_null() != negated)
         }
-        Between { expr, low, high, negated } => {
+        Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => {
             let (f, lo, hi, negated) = (compile(expr), compile(low), compile(high), *negated);
             Box::new(move |c| {
                 let v = f(c);
                 match (v.sql_cmp(&lo(c)), v.sql_cmp(&hi(c))) {
-                    (Some(a), Some(b)) => (a != Ordering::Less && b != Ordering::Greater) != negated,
+                    (Some(a), Some(b)) => {
+                        (a != Ordering::Less && b != Ordering::Greater) != negated
+                    }
                     _ => false,
                 }
             })
         }
-        InList { expr, list, negated } => {
+        InList {
+            expr,
+            list,
+            negated,
+        } => {
             let f = compile(expr);
             let list: Vec<ValueFn> = list.iter().map(compile).collect();
             let negated = *negated;
@@ -230,7 +260,11 @@ pub fn compile_pred(e: &ScalarExpr) -> PredFn {
                 found != negated
             })
         }
-        Like { expr, pattern, negated } => {
+        Like {
+            expr,
+            pattern,
+            negated,
+        } => {
             let f = compile(expr);
             let negated = *negated;
             match pattern {
@@ -270,7 +304,10 @@ fn compile_cmp(op: CmpOp, left: &ScalarExpr, right: &ScalarExpr) -> PredFn {
                 let k = *k;
                 return Box::new(move |c| match col(c.row, i) {
                     Value::Double(v) => v.partial_cmp(&k).is_some_and(|o| op.holds(o)),
-                    v => v.as_f64().and_then(|v| v.partial_cmp(&k)).is_some_and(|o| op.holds(o)),
+                    v => v
+                        .as_f64()
+                        .and_then(|v| v.partial_cmp(&k))
+                        .is_some_and(|o| op.holds(o)),
                 });
             }
             Value::Long(k) => {

@@ -57,7 +57,10 @@ impl CmpOp {
 #[derive(Clone, Debug)]
 pub enum LikeSource {
     Const(LikePattern),
-    Dynamic { pattern: Box<ScalarExpr>, escape: Option<char> },
+    Dynamic {
+        pattern: Box<ScalarExpr>,
+        escape: Option<char>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -69,28 +72,67 @@ pub enum ScalarExpr {
     /// Siddhi NOT (§1.7): true unless the operand is true.
     Not(Box<ScalarExpr>),
     /// Both operands already widened to `ty`.
-    Arith { op: ArithOp, ty: DataType, left: Box<ScalarExpr>, right: Box<ScalarExpr> },
+    Arith {
+        op: ArithOp,
+        ty: DataType,
+        left: Box<ScalarExpr>,
+        right: Box<ScalarExpr>,
+    },
     /// False when either side is NULL (§1.7).
-    Cmp { op: CmpOp, left: Box<ScalarExpr>, right: Box<ScalarExpr> },
+    Cmp {
+        op: CmpOp,
+        left: Box<ScalarExpr>,
+        right: Box<ScalarExpr>,
+    },
     And(Vec<ScalarExpr>),
     Or(Vec<ScalarExpr>),
-    IsNull { expr: Box<ScalarExpr>, negated: bool },
+    IsNull {
+        expr: Box<ScalarExpr>,
+        negated: bool,
+    },
     /// Atomic predicate: NULL operand gives false even when negated (Decisions, top of LANGUAGE.md).
-    Between { expr: Box<ScalarExpr>, low: Box<ScalarExpr>, high: Box<ScalarExpr>, negated: bool },
-    InList { expr: Box<ScalarExpr>, list: Vec<ScalarExpr>, negated: bool },
-    Like { expr: Box<ScalarExpr>, pattern: LikeSource, negated: bool },
+    Between {
+        expr: Box<ScalarExpr>,
+        low: Box<ScalarExpr>,
+        high: Box<ScalarExpr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<ScalarExpr>,
+        list: Vec<ScalarExpr>,
+        negated: bool,
+    },
+    Like {
+        expr: Box<ScalarExpr>,
+        pattern: LikeSource,
+        negated: bool,
+    },
     /// Searched form; the simple form is desugared to `operand = v` conditions.
-    Case { whens: Vec<(ScalarExpr, ScalarExpr)>, else_: Option<Box<ScalarExpr>> },
-    Cast { expr: Box<ScalarExpr>, to: DataType },
+    Case {
+        whens: Vec<(ScalarExpr, ScalarExpr)>,
+        else_: Option<Box<ScalarExpr>>,
+    },
+    Cast {
+        expr: Box<ScalarExpr>,
+        to: DataType,
+    },
     /// Numeric widening inserted by the type checker.
-    Widen { expr: Box<ScalarExpr>, to: DataType },
-    Func { f: ScalarFn, args: Vec<ScalarExpr> },
+    Widen {
+        expr: Box<ScalarExpr>,
+        to: DataType,
+    },
+    Func {
+        f: ScalarFn,
+        args: Vec<ScalarExpr>,
+    },
     /// Event time of the row being evaluated (`eventTimestamp()`, deterministic `now()`).
     EventTime,
     /// Wall-clock milliseconds (`now()` with `'now' = 'wallclock'`).
     WallClock,
     /// `uuid()`: seeded from the query id and the row's ordering key.
-    Uuid { seed: u64 },
+    Uuid {
+        seed: u64,
+    },
 }
 
 impl ScalarExpr {
@@ -103,16 +145,28 @@ impl ScalarExpr {
         match self {
             Literal(_) => true,
             Column(_) | EventTime | WallClock | Uuid { .. } => false,
-            Neg(e) | Not(e) | IsNull { expr: e, .. } | Cast { expr: e, .. } | Widen { expr: e, .. } => e.is_constant(),
-            Arith { left, right, .. } | Cmp { left, right, .. } => left.is_constant() && right.is_constant(),
+            Neg(e)
+            | Not(e)
+            | IsNull { expr: e, .. }
+            | Cast { expr: e, .. }
+            | Widen { expr: e, .. } => e.is_constant(),
+            Arith { left, right, .. } | Cmp { left, right, .. } => {
+                left.is_constant() && right.is_constant()
+            }
             And(v) | Or(v) => v.iter().all(ScalarExpr::is_constant),
-            Between { expr, low, high, .. } => expr.is_constant() && low.is_constant() && high.is_constant(),
-            InList { expr, list, .. } => expr.is_constant() && list.iter().all(ScalarExpr::is_constant),
+            Between {
+                expr, low, high, ..
+            } => expr.is_constant() && low.is_constant() && high.is_constant(),
+            InList { expr, list, .. } => {
+                expr.is_constant() && list.iter().all(ScalarExpr::is_constant)
+            }
             Like { expr, pattern, .. } => {
-                expr.is_constant() && matches!(pattern, LikeSource::Const(_) )
+                expr.is_constant() && matches!(pattern, LikeSource::Const(_))
             }
             Case { whens, else_ } => {
-                whens.iter().all(|(c, v)| c.is_constant() && v.is_constant())
+                whens
+                    .iter()
+                    .all(|(c, v)| c.is_constant() && v.is_constant())
                     && else_.as_ref().is_none_or(|e| e.is_constant())
             }
             Func { args, .. } => args.iter().all(ScalarExpr::is_constant),
@@ -124,13 +178,19 @@ impl ScalarExpr {
         match self {
             Column(i) => out.push(*i),
             Literal(_) | EventTime | WallClock | Uuid { .. } => {}
-            Neg(e) | Not(e) | IsNull { expr: e, .. } | Cast { expr: e, .. } | Widen { expr: e, .. } => e.columns(out),
+            Neg(e)
+            | Not(e)
+            | IsNull { expr: e, .. }
+            | Cast { expr: e, .. }
+            | Widen { expr: e, .. } => e.columns(out),
             Arith { left, right, .. } | Cmp { left, right, .. } => {
                 left.columns(out);
                 right.columns(out)
             }
             And(v) | Or(v) => v.iter().for_each(|e| e.columns(out)),
-            Between { expr, low, high, .. } => {
+            Between {
+                expr, low, high, ..
+            } => {
                 expr.columns(out);
                 low.columns(out);
                 high.columns(out)

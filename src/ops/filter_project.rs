@@ -33,15 +33,27 @@ impl CompiledQuery {
         if !self.emits {
             return None;
         }
-        let ctx = EvalCtx { row: &rec.row, time: rec.time, key_hash: 0 };
+        let ctx = EvalCtx {
+            row: &rec.row,
+            time: rec.time,
+            key_hash: 0,
+        };
         if let Some(f) = &self.filter {
             if !f(&ctx) {
                 return None;
             }
         }
         if let Some(project) = &self.project {
-            let key_hash = if project.is_empty() { 0 } else { key_hash(&rec) };
-            let ctx = EvalCtx { row: &rec.row, time: rec.time, key_hash };
+            let key_hash = if project.is_empty() {
+                0
+            } else {
+                key_hash(&rec)
+            };
+            let ctx = EvalCtx {
+                row: &rec.row,
+                time: rec.time,
+                key_hash,
+            };
             let row: Box<[Value]> = project.iter().map(|p| p(&ctx)).collect();
             rec.row = row;
         }
@@ -91,9 +103,24 @@ mod tests {
 
     #[test]
     fn filter_keeps_matching_rows_and_extends_the_key() {
-        let pred = ScalarExpr::Cmp { op: CmpOp::Gt, left: ScalarExpr::Column(0).boxed(), right: ScalarExpr::Literal(Value::Double(1.0)).boxed() };
-        let q = CompiledQuery { id: 3, name: "q".into(), filter: Some(compile_pred(&pred)), project: None, emits: true };
-        let rec = |v: f64| Rec { time: 5, key: source_key(1, 0), row: vec![Value::Double(v)].into_boxed_slice(), expired: false };
+        let pred = ScalarExpr::Cmp {
+            op: CmpOp::Gt,
+            left: ScalarExpr::Column(0).boxed(),
+            right: ScalarExpr::Literal(Value::Double(1.0)).boxed(),
+        };
+        let q = CompiledQuery {
+            id: 3,
+            name: "q".into(),
+            filter: Some(compile_pred(&pred)),
+            project: None,
+            emits: true,
+        };
+        let rec = |v: f64| Rec {
+            time: 5,
+            key: source_key(1, 0),
+            row: vec![Value::Double(v)].into_boxed_slice(),
+            expired: false,
+        };
         assert!(q.apply(rec(0.5)).is_none());
         let out = q.apply(rec(2.0)).expect("passes");
         assert_eq!(out.key.as_slice(), &[1, 0, 3u64 << 32]);

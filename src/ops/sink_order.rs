@@ -47,45 +47,52 @@ impl<'s> OrderedSink for RecStream<'s> {
         let mut pending: BTreeMap<u64, Vec<Rec>> = BTreeMap::new();
         let mut finished = false;
         let name = format!("Sink {}", cfg.name);
-        self.sink(Exchange::new(|_r: &Rec| 0u64), &name, move |(input, frontier)| {
-            input.for_each(|_cap, data| {
-                for rec in data.drain(..) {
-                    pending.entry(tick_of(rec.time, cfg.tick_ms)).or_default().push(rec);
+        self.sink(
+            Exchange::new(|_r: &Rec| 0u64),
+            &name,
+            move |(input, frontier)| {
+                input.for_each(|_cap, data| {
+                    for rec in data.drain(..) {
+                        pending
+                            .entry(tick_of(rec.time, cfg.tick_ms))
+                            .or_default()
+                            .push(rec);
+                    }
+                });
+                if finished {
+                    return;
                 }
-            });
-            if finished {
-                return;
-            }
-            let mut wrote = 0u64;
-            while let Some(entry) = pending.first_entry() {
-                if frontier.less_equal(entry.key()) {
-                    break;
-                }
-                let mut recs = entry.remove();
-                recs.sort_by(Rec::order);
-                for rec in &recs {
+                let mut wrote = 0u64;
+                while let Some(entry) = pending.first_entry() {
+                    if frontier.less_equal(entry.key()) {
+                        break;
+                    }
+                    let mut recs = entry.remove();
+                    recs.sort_by(Rec::order);
+                    for rec in &recs {
+                        for w in writers.iter_mut() {
+                            if let Err(e) = w.write(rec) {
+                                cfg.abort.fail(format!("writing `{}`: {e}", cfg.name));
+                            }
+                        }
+                    }
+                    wrote += recs.len() as u64;
                     for w in writers.iter_mut() {
-                        if let Err(e) = w.write(rec) {
+                        if let Err(e) = w.flush() {
                             cfg.abort.fail(format!("writing `{}`: {e}", cfg.name));
                         }
                     }
                 }
-                wrote += recs.len() as u64;
-                for w in writers.iter_mut() {
-                    if let Err(e) = w.flush() {
-                        cfg.abort.fail(format!("writing `{}`: {e}", cfg.name));
+                Metrics::add(&cfg.metrics.streams[cfg.metrics_index].written, wrote);
+                if frontier.is_empty() && pending.is_empty() {
+                    finished = true;
+                    for w in writers.iter_mut() {
+                        if let Err(e) = w.finish() {
+                            cfg.abort.fail(format!("closing `{}`: {e}", cfg.name));
+                        }
                     }
                 }
-            }
-            Metrics::add(&cfg.metrics.streams[cfg.metrics_index].written, wrote);
-            if frontier.is_empty() && pending.is_empty() {
-                finished = true;
-                for w in writers.iter_mut() {
-                    if let Err(e) = w.finish() {
-                        cfg.abort.fail(format!("closing `{}`: {e}", cfg.name));
-                    }
-                }
-            }
-        });
+            },
+        );
     }
 }

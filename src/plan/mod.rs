@@ -59,7 +59,12 @@ pub enum Format {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SourceSpec {
     /// A file split into chunks; `path = "-"` reads standard input.
-    File { path: String, format: Format, csv_delimiter: u8, json_fail_on_missing: bool },
+    File {
+        path: String,
+        format: Format,
+        csv_delimiter: u8,
+        json_fail_on_missing: bool,
+    },
     /// Fed by the host through the library API.
     Api,
 }

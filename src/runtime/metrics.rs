@@ -24,7 +24,11 @@ pub struct Metrics {
 impl Metrics {
     pub fn new(names: Vec<String>) -> Arc<Metrics> {
         let streams = names.iter().map(|_| StreamCounters::default()).collect();
-        Arc::new(Metrics { names, streams, logged_errors: AtomicU64::new(0) })
+        Arc::new(Metrics {
+            names,
+            streams,
+            logged_errors: AtomicU64::new(0),
+        })
     }
     pub fn add(counter: &AtomicU64, n: u64) {
         if n > 0 {

@@ -67,7 +67,16 @@ pub struct RunConfig {
 
 impl Default for RunConfig {
     fn default() -> RunConfig {
-        RunConfig { workers: 1, processes: 1, process: 0, addresses: Vec::new(), tick_ms: 100, chunk_size: 4 << 20, rate: None, progress: false }
+        RunConfig {
+            workers: 1,
+            processes: 1,
+            process: 0,
+            addresses: Vec::new(),
+            tick_ms: 100,
+            chunk_size: 4 << 20,
+            rate: None,
+            progress: false,
+        }
     }
 }
 
@@ -86,7 +95,10 @@ impl RunConfig {
         } else {
             timely::CommunicationConfig::Thread
         };
-        timely::Config { communication, worker: timely::WorkerConfig::default() }
+        timely::Config {
+            communication,
+            worker: timely::WorkerConfig::default(),
+        }
     }
     pub fn total_workers(&self) -> usize {
         self.workers.max(1) * self.processes.max(1)
@@ -156,11 +168,20 @@ pub fn run(plan: Arc<Plan>, cfg: RunConfig, host: HostIo) -> Result<RunSummary, 
     let started = Instant::now();
     let done = Arc::new(AtomicBool::new(false));
     let progress = if cfg.progress && std::io::stderr().is_terminal() {
-        Some(spawn_progress(Arc::clone(&metrics), Arc::clone(&done), started))
+        Some(spawn_progress(
+            Arc::clone(&metrics),
+            Arc::clone(&done),
+            started,
+        ))
     } else {
         None
     };
-    let (m, a, p, c) = (Arc::clone(&metrics), Arc::clone(&abort), Arc::clone(&plan), cfg.clone());
+    let (m, a, p, c) = (
+        Arc::clone(&metrics),
+        Arc::clone(&abort),
+        Arc::clone(&plan),
+        cfg.clone(),
+    );
     let guards = timely::execute(cfg.timely_config(), move |worker| {
         crate::lower::build(worker, &p, &c, &m, &a, &host);
     })
@@ -194,17 +215,26 @@ pub fn run(plan: Arc<Plan>, cfg: RunConfig, host: HostIo) -> Result<RunSummary, 
             )
         })
         .collect();
-    Ok(RunSummary { totals: metrics.totals(), per_stream, elapsed: started.elapsed() })
+    Ok(RunSummary {
+        totals: metrics.totals(),
+        per_stream,
+        elapsed: started.elapsed(),
+    })
 }
 
-fn spawn_progress(metrics: Arc<Metrics>, done: Arc<AtomicBool>, started: Instant) -> std::thread::JoinHandle<()> {
+fn spawn_progress(
+    metrics: Arc<Metrics>,
+    done: Arc<AtomicBool>,
+    started: Instant,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut last = (Instant::now(), 0u64);
         while !done.load(Ordering::Acquire) {
             std::thread::sleep(Duration::from_millis(500));
             let t = metrics.totals();
             let now = Instant::now();
-            let rate = (t.read - last.1) as f64 / now.duration_since(last.0).as_secs_f64().max(1e-9);
+            let rate =
+                (t.read - last.1) as f64 / now.duration_since(last.0).as_secs_f64().max(1e-9);
             last = (now, t.read);
             eprint!(
                 "\r\x1b[2Kfluxtide: {:.1}s  in {}  out {}  late {}  bad {}  {:.0} events/s",

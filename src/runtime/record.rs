@@ -44,7 +44,9 @@ pub struct Rec {
 impl Rec {
     /// Sort order of records within a tick: `(time, key)`.
     pub fn order(&self, other: &Rec) -> std::cmp::Ordering {
-        self.time.cmp(&other.time).then_with(|| self.key.cmp(&other.key))
+        self.time
+            .cmp(&other.time)
+            .then_with(|| self.key.cmp(&other.key))
     }
 }
 

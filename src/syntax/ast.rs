@@ -18,7 +18,10 @@ pub struct Ident {
 
 impl Ident {
     pub fn new(name: impl Into<String>, span: Span) -> Ident {
-        Ident { name: name.into(), span }
+        Ident {
+            name: name.into(),
+            span,
+        }
     }
 }
 
@@ -200,7 +203,10 @@ pub enum SelectList {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SelectItem {
-    Expr { expr: Expr, alias: Option<Ident> },
+    Expr {
+        expr: Expr,
+        alias: Option<Ident>,
+    },
     /// `a.*`
     QualifiedStar(Ident),
 }
@@ -330,9 +336,20 @@ pub enum PatFactor {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PatElem {
     /// `[alias =] Stream [ '[' filter ']' ] [quantifier]`
-    Bind { alias: Option<Ident>, stream: Ident, filter: Option<Expr>, quant: Option<Quantifier>, span: Span },
+    Bind {
+        alias: Option<Ident>,
+        stream: Ident,
+        filter: Option<Expr>,
+        quant: Option<Quantifier>,
+        span: Span,
+    },
     /// `NOT Stream [ '[' filter ']' ] [FOR duration]`
-    Absent { stream: Ident, filter: Option<Expr>, for_: Option<Duration>, span: Span },
+    Absent {
+        stream: Ident,
+        filter: Option<Expr>,
+        for_: Option<Duration>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -396,9 +413,17 @@ pub struct Partition {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PartitionKey {
     /// `attr OF Stream`
-    Value { attr: Ident, stream: Ident, span: Span },
+    Value {
+        attr: Ident,
+        stream: Ident,
+        span: Span,
+    },
     /// `cond AS 'label' OR cond AS 'label' … OF Stream`
-    Range { ranges: Vec<(Expr, StringLit)>, stream: Ident, span: Span },
+    Range {
+        ranges: Vec<(Expr, StringLit)>,
+        stream: Ident,
+        span: Span,
+    },
 }
 
 // ---------------------------------------------------------------- expressions
@@ -446,21 +471,31 @@ pub struct Duration {
 impl Duration {
     /// Total milliseconds (saturating; MONTH = 30 days, YEAR = 365 days, §1.4).
     pub fn millis(&self) -> i64 {
-        self.parts.iter().fold(0i64, |acc, (n, u)| acc.saturating_add(n.saturating_mul(u.millis())))
+        self.parts.iter().fold(0i64, |acc, (n, u)| {
+            acc.saturating_add(n.saturating_mul(u.millis()))
+        })
     }
     /// Whether a calendar unit (MONTH/YEAR) was written; these are rejected in windows,
     /// triggers and WITHIN.
     pub fn has_calendar_unit(&self) -> bool {
-        self.parts.iter().any(|(_, u)| matches!(u, TimeUnit::Month | TimeUnit::Year))
+        self.parts
+            .iter()
+            .any(|(_, u)| matches!(u, TimeUnit::Month | TimeUnit::Year))
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Literal {
     /// Integer literal; `long_suffix` for a trailing `L`.
-    Int { value: i64, long_suffix: bool },
+    Int {
+        value: i64,
+        long_suffix: bool,
+    },
     /// Floating literal; `float_suffix` for `F` (FLOAT), otherwise DOUBLE.
-    Float { value: f64, float_suffix: bool },
+    Float {
+        value: f64,
+        float_suffix: bool,
+    },
     String(String),
     Bool(bool),
     Null,
@@ -510,22 +545,70 @@ pub enum ExprKind {
     Literal(Literal),
     Duration(Duration),
     /// `name` or `qualifier.name`
-    Column { qualifier: Option<Ident>, name: Ident },
+    Column {
+        qualifier: Option<Ident>,
+        name: Ident,
+    },
     /// `e1[0].price`, `e1[last].price`
-    Indexed { alias: Ident, index: EventIndex, attr: Ident },
-    Unary { op: UnaryOp, expr: Box<Expr> },
-    Binary { op: BinaryOp, left: Box<Expr>, right: Box<Expr> },
-    Between { expr: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
-    Like { expr: Box<Expr>, pattern: Box<Expr>, escape: Option<Box<Expr>>, negated: bool },
-    IsNull { expr: Box<Expr>, negated: bool },
-    Case { operand: Option<Box<Expr>>, whens: Vec<(Expr, Expr)>, else_: Option<Box<Expr>> },
-    Cast { expr: Box<Expr>, ty: TypeName },
+    Indexed {
+        alias: Ident,
+        index: EventIndex,
+        attr: Ident,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        escape: Option<Box<Expr>>,
+        negated: bool,
+    },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        else_: Option<Box<Expr>>,
+    },
+    Cast {
+        expr: Box<Expr>,
+        ty: TypeName,
+    },
     /// `[ns:]name(args)`; `count(*)` has `star`; `DISTINCT` inside is kept to be rejected.
     /// `SUBSTRING(x FROM a FOR b)`, `TRIM(x)` and friends become ordinary calls.
-    Func { ns: Option<Ident>, name: Ident, args: Vec<Expr>, star: bool, distinct: bool },
+    Func {
+        ns: Option<Ident>,
+        name: Ident,
+        args: Vec<Expr>,
+        star: bool,
+        distinct: bool,
+    },
     /// `[NOT] EXISTS (SELECT * FROM T WHERE cond)`
-    Exists { table: Ident, where_: Box<Expr>, negated: bool },
+    Exists {
+        table: Ident,
+        where_: Box<Expr>,
+        negated: bool,
+    },
 }
 
 impl Expr {
