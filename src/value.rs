@@ -304,7 +304,7 @@ mod tests {
 
     #[test]
     fn total_order_puts_null_last() {
-        let mut v = vec![Value::Null, Value::Int(2), Value::Double(1.5)];
+        let mut v = [Value::Null, Value::Int(2), Value::Double(1.5)];
         v.sort_by(Value::total_cmp);
         assert!(matches!(v[0], Value::Double(_)));
         assert!(v[2].is_null());

@@ -293,11 +293,8 @@ impl SourceState {
                 JsonOptions { fail_on_missing },
             )),
             SourceFormat::Csv { delimiter } => {
-                let header = match header {
-                    Some(h) => h,
-                    // stdin CSV: the header is the first line read.
-                    None => Vec::new(),
-                };
+                // For stdin the header is the first line read; the decoder is replaced then.
+                let header = header.unwrap_or_default();
                 Box::new(
                     CsvDecoder::new(
                         &cfg.schema,

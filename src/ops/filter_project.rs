@@ -57,7 +57,8 @@ impl CompiledQuery {
             let row: Box<[Value]> = project.iter().map(|p| p(&ctx)).collect();
             rec.row = row;
         }
-        rec.key.push((u64::from(self.id) << 32) | 0);
+        // Output index 0: a stateless query emits at most one row per input.
+        rec.key.push(u64::from(self.id) << 32);
         rec.expired = false;
         Some(rec)
     }

@@ -37,6 +37,9 @@ pub struct Statement {
     pub span: Span,
 }
 
+// An app has a handful of statements; boxing the large variants would only make
+// matching on them noisier.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum StatementKind {
     CreateStream(CreateStream),
