@@ -100,7 +100,14 @@ impl App {
             bindings: Bindings::default(),
             warnings: Vec::new(),
         };
-        let plan = app.plan()?;
+        // Checked on its own: `--input`/`--output` may still supply missing paths.
+        let plan = plan::plan(&app.ast, &app.bindings).map_err(|list| {
+            Error::Query(Diagnostics {
+                file: app.file.clone(),
+                source: app.source.clone(),
+                list,
+            })
+        })?;
         app.warnings = plan.warnings;
         Ok(app)
     }
@@ -132,7 +139,8 @@ impl App {
 
     /// Plans with the current bindings.
     pub fn plan(&self) -> Result<Plan, Error> {
-        plan::plan(&self.ast, &self.bindings).map_err(|list| {
+        let bindings = Bindings { complete: true, ..self.bindings.clone() };
+        plan::plan(&self.ast, &bindings).map_err(|list| {
             Error::Query(Diagnostics {
                 file: self.file.clone(),
                 source: self.source.clone(),
@@ -155,7 +163,7 @@ impl App {
         inputs: &[&str],
         outputs: &[&str],
     ) -> Result<Running, Error> {
-        let mut bindings = self.bindings.clone();
+        let mut bindings = Bindings { complete: true, ..self.bindings.clone() };
         bindings.api_inputs = inputs.iter().map(|s| s.to_string()).collect();
         let plan = plan::plan(&self.ast, &bindings).map_err(|list| {
             Error::Query(Diagnostics {

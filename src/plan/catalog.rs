@@ -543,7 +543,7 @@ impl<'a> Planner<'a> {
                 None => self.errors.push(self.unknown_binding("input", name)),
             }
         }
-        for s in &self.streams {
+        for s in self.streams.iter().filter(|_| self.bindings.complete) {
             if let Some(SourceSpec::File { path, .. }) = &s.source {
                 if path.is_empty() {
                     self.errors.push(
@@ -559,9 +559,10 @@ impl<'a> Planner<'a> {
                     );
                 }
             }
+            let bound_output = self.bindings.outputs.iter().any(|(n, _)| *n == s.name);
             for k in &s.sinks {
                 if let SinkSpec::File { path, .. } = k {
-                    if path.is_empty() {
+                    if path.is_empty() && !bound_output {
                         self.errors.push(
                             Diagnostic::error(
                                 "E0604",

@@ -48,6 +48,10 @@ pub struct Bindings {
     pub outputs: Vec<(String, String)>,
     /// Streams the host API pushes into (never an error to leave them unfed).
     pub api_inputs: Vec<String>,
+    /// Every binding is known (a run is being planned): a file source or sink without a
+    /// path is an error. `false` when an app is checked on its own (`fluxtide check`,
+    /// [`crate::App::from_sql`]), since `--input`/`--output` may still supply the path.
+    pub complete: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
