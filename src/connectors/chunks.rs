@@ -129,6 +129,20 @@ impl ChunkReader {
         })
     }
 
+    /// Moves this reader to another chunk of the same file, keeping its file handle and
+    /// buffer: a worker that reads many chunks in turn then allocates (and page-faults in)
+    /// its buffer once rather than once per chunk.
+    pub fn reset(&mut self, chunk: &Chunk) -> io::Result<()> {
+        self.file.seek(SeekFrom::Start(chunk.start))?;
+        self.pos = 0;
+        self.filled = 0;
+        self.scanned = 0;
+        self.buf_offset = chunk.start;
+        self.remaining = chunk.end.saturating_sub(chunk.start);
+        self.at_file_start = chunk.start == 0;
+        Ok(())
+    }
+
     /// The next line and the file offset where it starts, or `None` at the chunk's end.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, &[u8])>> {
         let (start, end, next) = loop {
@@ -343,6 +357,26 @@ mod tests {
         assert_eq!(first_line(f.path()).ok(), Some(b"symbol,price".to_vec()));
         let f = file_with(b"only");
         assert_eq!(first_line(f.path()).ok(), Some(b"only".to_vec()));
+    }
+
+    #[test]
+    fn one_reader_reset_across_chunks_reads_the_same_lines() {
+        let content = b"\xEF\xBB\xBFa\nbb\r\nccc\n\ndddd\ne";
+        let f = file_with(content);
+        let chunks = split_chunks(f.path(), 3).unwrap_or_default();
+        assert!(chunks.len() > 2);
+        let mut lines = Vec::new();
+        let mut reader = ChunkReader::with_read_size(f.path(), &chunks[0], 2).ok();
+        for c in &chunks {
+            let Some(r) = reader.as_mut() else {
+                panic!("open failed")
+            };
+            assert!(r.reset(c).is_ok());
+            while let Ok(Some((off, line))) = r.next_line() {
+                lines.push((off, line.to_vec()));
+            }
+        }
+        assert_eq!(lines, expected_lines(content));
     }
 
     #[test]
