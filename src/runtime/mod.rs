@@ -4,6 +4,7 @@
 //! ([`metrics`]). May import timely, plan, ops, connectors and lower.
 
 pub mod api_source;
+pub mod keyed;
 pub mod metrics;
 pub mod record;
 
