@@ -139,7 +139,10 @@ impl App {
 
     /// Plans with the current bindings.
     pub fn plan(&self) -> Result<Plan, Error> {
-        let bindings = Bindings { complete: true, ..self.bindings.clone() };
+        let bindings = Bindings {
+            complete: true,
+            ..self.bindings.clone()
+        };
         plan::plan(&self.ast, &bindings).map_err(|list| {
             Error::Query(Diagnostics {
                 file: self.file.clone(),
@@ -163,7 +166,10 @@ impl App {
         inputs: &[&str],
         outputs: &[&str],
     ) -> Result<Running, Error> {
-        let mut bindings = Bindings { complete: true, ..self.bindings.clone() };
+        let mut bindings = Bindings {
+            complete: true,
+            ..self.bindings.clone()
+        };
         bindings.api_inputs = inputs.iter().map(|s| s.to_string()).collect();
         let plan = plan::plan(&self.ast, &bindings).map_err(|list| {
             Error::Query(Diagnostics {

@@ -96,7 +96,8 @@ struct Part {
 }
 
 enum LineInput {
-    Chunk(ChunkReader),
+    /// A chunk of the file, read through the worker's one [`ChunkReader`] when current.
+    Chunk(Chunk),
     Stdin(
         Receiver<Vec<(u64, Vec<u8>)>>,
         Vec<(u64, Vec<u8>)>,
@@ -224,7 +225,12 @@ pub fn file_source<'s>(scope: Scope<'s, u64>, cfg: SourceConfig) -> SourceStream
             }
         }
     });
-    SourceStreams { records: s0, late: s1, dead_letters: s2, fatal: s3 }
+    SourceStreams {
+        records: s0,
+        late: s1,
+        dead_letters: s2,
+        fatal: s3,
+    }
 }
 
 enum Progress {
@@ -247,6 +253,26 @@ struct SourceState {
     /// Chunk 0 of a CSV file starts with the header line, which is not a record.
     skip_offset_zero: bool,
     path_text: String,
+    /// The one reader of this worker (opened on the first chunk, then moved from chunk to
+    /// chunk), so memory stays at one buffer however large the file is.
+    reader: Option<ChunkReader>,
+    /// The part the reader is positioned in.
+    positioned: Option<usize>,
+}
+
+/// Positions `reader` at the start of `chunk`, opening it on first use.
+fn position<'a>(
+    reader: &'a mut Option<ChunkReader>,
+    path: &std::path::Path,
+    chunk: &Chunk,
+) -> std::io::Result<&'a mut ChunkReader> {
+    match reader {
+        Some(r) => {
+            r.reset(chunk)?;
+            Ok(r)
+        }
+        None => Ok(reader.insert(ChunkReader::open(path, chunk)?)),
+    }
 }
 
 fn now_ms() -> i64 {
@@ -266,7 +292,6 @@ impl SourceState {
             _ => None,
         };
         let mut parts = Vec::new();
-        let mut chunk_list = Vec::new();
         let mut stdin_rx = None;
         if stdin {
             if index == 0 {
@@ -276,15 +301,12 @@ impl SourceState {
             let chunks: Vec<Chunk> = split_chunks(&cfg.path, cfg.chunk_size)
                 .map_err(|e| format!("{}: {e}", cfg.path.display()))?;
             for c in chunks.into_iter().filter(|c| c.index % peers == index) {
-                let reader = ChunkReader::open(&cfg.path, &c)
-                    .map_err(|e| format!("{}: {e}", cfg.path.display()))?;
                 parts.push(Part {
-                    reader: LineInput::Chunk(reader),
+                    reader: LineInput::Chunk(c),
                     bound: i64::MAX,
                     max_seen: i64::MIN,
                     last_ingest: i64::MIN,
                 });
-                chunk_list.push(c);
             }
         }
         let decoder: Box<dyn Decoder> = match cfg.format {
@@ -317,6 +339,8 @@ impl SourceState {
             emitted: 0,
             skip_offset_zero: matches!(cfg.format, SourceFormat::Csv { .. }),
             path_text: cfg.path.display().to_string(),
+            reader: None,
+            positioned: None,
         };
         if let Some(rx) = stdin_rx {
             st.parts.push(Part {
@@ -326,15 +350,16 @@ impl SourceState {
                 last_ingest: i64::MIN,
             });
         }
-        st.prescan(cfg, &chunk_list)?;
+        st.prescan(cfg)?;
         Ok(st)
     }
 
     /// Finds each chunk's watermark lower bound: `first valid event time − delay`.
-    fn prescan(&mut self, cfg: &SourceConfig, chunks: &[Chunk]) -> Result<(), String> {
+    fn prescan(&mut self, cfg: &SourceConfig) -> Result<(), String> {
         let start = now_ms();
+        let mut probe: Option<ChunkReader> = None;
         for i in 0..self.parts.len() {
-            let (LineInput::Chunk(_), Some(chunk)) = (&self.parts[i].reader, chunks.get(i)) else {
+            let LineInput::Chunk(chunk) = &self.parts[i].reader else {
                 // stdin gives no look-ahead: it is held at 0 until its first record.
                 self.parts[i].bound = if cfg.event_time.is_some() { 0 } else { start };
                 continue;
@@ -347,8 +372,12 @@ impl SourceState {
             // it has one; otherwise the chunk holds only bad records, and any bound that
             // depends only on the file is correct for them (they become dead letters
             // stamped with it), so look a little further, then fall back to 0.
-            let horizon = Chunk { index: chunk.index, start: chunk.start, end: chunk.end.saturating_add(64 * cfg.chunk_size) };
-            let mut probe = ChunkReader::open(&cfg.path, &horizon).map_err(|e| e.to_string())?;
+            let horizon = Chunk {
+                index: chunk.index,
+                start: chunk.start,
+                end: chunk.end.saturating_add(64 * cfg.chunk_size),
+            };
+            let probe = position(&mut probe, &cfg.path, &horizon).map_err(|e| e.to_string())?;
             let mut bound = 0;
             while let Some((offset, line)) = probe.next_line().map_err(|e| e.to_string())? {
                 if (offset == 0 && self.skip_offset_zero) || line.is_empty() {
@@ -410,6 +439,8 @@ impl SourceState {
             skip_offset_zero,
             path_text,
             emitted,
+            reader: shared,
+            positioned,
             ..
         } = self;
         let mut out = Outputs {
@@ -440,30 +471,41 @@ impl SourceState {
                 last_ingest,
             };
             match reader {
-                LineInput::Chunk(r) => match r.next_line() {
-                    Ok(Some((offset, line))) => {
-                        n += 1;
-                        if offset == 0 && *skip_offset_zero {
-                            continue;
+                LineInput::Chunk(chunk) => {
+                    if *positioned != Some(*current) {
+                        if let Err(e) = position(shared, &cfg.path, chunk) {
+                            break Progress::Failed(format!("reading {path_text}: {e}"));
                         }
-                        if let Err(msg) = process_line(
-                            cfg,
-                            decoder.as_mut(),
-                            vals,
-                            &mut wm,
-                            offset,
-                            line,
-                            &mut out,
-                            path_text,
-                        ) {
-                            break Progress::Failed(msg);
+                        *positioned = Some(*current);
+                    }
+                    let Some(r) = shared.as_mut() else {
+                        break Progress::Done;
+                    };
+                    match r.next_line() {
+                        Ok(Some((offset, line))) => {
+                            n += 1;
+                            if offset == 0 && *skip_offset_zero {
+                                continue;
+                            }
+                            if let Err(msg) = process_line(
+                                cfg,
+                                decoder.as_mut(),
+                                vals,
+                                &mut wm,
+                                offset,
+                                line,
+                                &mut out,
+                                path_text,
+                            ) {
+                                break Progress::Failed(msg);
+                            }
+                        }
+                        Ok(None) => *current += 1,
+                        Err(e) => {
+                            break Progress::Failed(format!("reading {path_text}: {e}"));
                         }
                     }
-                    Ok(None) => *current += 1,
-                    Err(e) => {
-                        break Progress::Failed(format!("reading {path_text}: {e}"));
-                    }
-                },
+                }
                 LineInput::Stdin(rx, buf, pos, closed) => {
                     if *pos >= buf.len() {
                         if *closed {

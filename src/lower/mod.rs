@@ -126,13 +126,17 @@ pub fn build(
         // them stop reading and the whole run exits with code 1.
         if !fatal.is_empty() {
             let abort = Arc::clone(abort);
-            scope.concatenate(fatal).broadcast().sink(Pipeline, "Abort", move |(input, _frontier)| {
-                input.for_each(|_cap, msgs| {
-                    for m in msgs.drain(..) {
-                        abort.fail(m);
-                    }
-                });
-            });
+            scope.concatenate(fatal).broadcast().sink(
+                Pipeline,
+                "Abort",
+                move |(input, _frontier)| {
+                    input.for_each(|_cap, msgs| {
+                        for m in msgs.drain(..) {
+                            abort.fail(m);
+                        }
+                    });
+                },
+            );
         }
         // Queries, producers before consumers (the planner's order).
         for q in &plan.queries {

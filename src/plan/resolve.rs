@@ -11,11 +11,11 @@
 use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Span};
+use crate::expr::cast::cast_ok;
 use crate::expr::compile::fold;
 use crate::expr::functions::{self, FnError};
 use crate::expr::ir::{ArithOp, CmpOp, LikeSource, ScalarExpr};
 use crate::expr::like::LikePattern;
-use crate::expr::cast::cast_ok;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 use crate::syntax::printer::print_expr;
 use crate::value::{DataType, Value};

@@ -92,19 +92,50 @@ impl Ctx<'_> {
     pub fn set_timer(&mut self, time: i64, tag: u64) -> u64 {
         let seq = *self.next_seq;
         *self.next_seq += 1;
-        self.timers.push(Reverse(Timer { time, seq, key_group: self.key_group, tag }));
+        self.timers.push(Reverse(Timer {
+            time,
+            seq,
+            key_group: self.key_group,
+            tag,
+        }));
         seq
     }
     /// Emits output `index` caused by input key `parent` (key `parent ++ (op, index)`).
-    pub fn emit(&mut self, parent: &OrdKey, index: u32, time: i64, row: crate::value::Row, expired: bool) {
+    pub fn emit(
+        &mut self,
+        parent: &OrdKey,
+        index: u32,
+        time: i64,
+        row: crate::value::Row,
+        expired: bool,
+    ) {
         let key = super::record::child_key(parent, self.op, index);
-        self.out.push(Rec { time, key, row, expired });
+        self.out.push(Rec {
+            time,
+            key,
+            row,
+            expired,
+        });
     }
     /// Emits output `index` caused by a timer (key `(0, op, seq, index)`), which sorts
     /// before every source-derived key at the same time.
-    pub fn emit_timer(&mut self, timer: &Timer, index: u32, time: i64, row: crate::value::Row, expired: bool) {
-        let key: OrdKey = [0, u64::from(self.op), timer.seq, u64::from(index)].into_iter().collect();
-        self.out.push(Rec { time, key, row, expired });
+    pub fn emit_timer(
+        &mut self,
+        timer: &Timer,
+        index: u32,
+        time: i64,
+        row: crate::value::Row,
+        expired: bool,
+    ) {
+        let key: OrdKey = [0, u64::from(self.op), timer.seq, u64::from(index)]
+            .into_iter()
+            .collect();
+        self.out.push(Rec {
+            time,
+            key,
+            row,
+            expired,
+        });
     }
 }
 
@@ -118,7 +149,14 @@ pub trait StatefulLogic: 'static {
 
 /// Runs `logic` over `input` with the placement and ordering described in the module
 /// documentation. `op` is the plan-stable operator id (part of output keys).
-pub fn stateful<'s, L: StatefulLogic>(input: RecStream<'s>, name: &str, op: u32, tick_ms: u64, placement: Placement, mut logic: L) -> RecStream<'s> {
+pub fn stateful<'s, L: StatefulLogic>(
+    input: RecStream<'s>,
+    name: &str,
+    op: u32,
+    tick_ms: u64,
+    placement: Placement,
+    mut logic: L,
+) -> RecStream<'s> {
     let placement_kind = match placement {
         Placement::Keyed(_) => PlacementKind::Keyed,
         Placement::Global => PlacementKind::Global,
@@ -132,7 +170,13 @@ pub fn stateful<'s, L: StatefulLogic>(input: RecStream<'s>, name: &str, op: u32,
     let keyed = !matches!(placement_kind, PlacementKind::Global);
     let route = Rc::clone(&group);
     // timely routes to worker `value % peers`: key group g goes to worker g % peers.
-    let pact = Exchange::new(move |r: &Rec| if keyed { u64::from(route(r)) } else { u64::from(op) % peers.max(1) });
+    let pact = Exchange::new(move |r: &Rec| {
+        if keyed {
+            u64::from(route(r))
+        } else {
+            u64::from(op) % peers.max(1)
+        }
+    });
     input.unary_frontier(pact, name, move |_cap, _info| {
         let mut pending: BTreeMap<u64, Vec<Rec>> = BTreeMap::new();
         let mut timers: BinaryHeap<Reverse<Timer>> = BinaryHeap::new();
@@ -147,13 +191,18 @@ pub fn stateful<'s, L: StatefulLogic>(input: RecStream<'s>, name: &str, op: u32,
                     }
                 }
                 for rec in data.drain(..) {
-                    pending.entry(tick_of(rec.time, tick_ms)).or_default().push(rec);
+                    pending
+                        .entry(tick_of(rec.time, tick_ms))
+                        .or_default()
+                        .push(rec);
                 }
             });
             loop {
                 let next_record = pending.keys().next().copied();
                 let next_timer = timers.peek().map(|Reverse(t)| tick_of(t.time, tick_ms));
-                let Some(tick) = next_record.into_iter().chain(next_timer).min() else { break };
+                let Some(tick) = next_record.into_iter().chain(next_timer).min() else {
+                    break;
+                };
                 if frontier.less_equal(&tick) {
                     break;
                 }
@@ -163,7 +212,10 @@ pub fn stateful<'s, L: StatefulLogic>(input: RecStream<'s>, name: &str, op: u32,
                 records.sort_by(Rec::order);
                 let mut records = records.into_iter().peekable();
                 loop {
-                    let timer_due = timers.peek().filter(|Reverse(t)| tick_of(t.time, tick_ms) <= tick).map(|Reverse(t)| t.time);
+                    let timer_due = timers
+                        .peek()
+                        .filter(|Reverse(t)| tick_of(t.time, tick_ms) <= tick)
+                        .map(|Reverse(t)| t.time);
                     let record_time = records.peek().map(|r| r.time);
                     let fire_timer = match (timer_due, record_time) {
                         (Some(tt), Some(rt)) => tt <= rt,
@@ -173,12 +225,24 @@ pub fn stateful<'s, L: StatefulLogic>(input: RecStream<'s>, name: &str, op: u32,
                     };
                     if fire_timer {
                         if let Some(Reverse(t)) = timers.pop() {
-                            let mut ctx = Ctx { op, key_group: t.key_group, next_seq: &mut next_seq, timers: &mut timers, out: &mut out };
+                            let mut ctx = Ctx {
+                                op,
+                                key_group: t.key_group,
+                                next_seq: &mut next_seq,
+                                timers: &mut timers,
+                                out: &mut out,
+                            };
                             logic.on_timer(t, &mut ctx);
                         }
                     } else if let Some(rec) = records.next() {
                         let kg = group(&rec);
-                        let mut ctx = Ctx { op, key_group: kg, next_seq: &mut next_seq, timers: &mut timers, out: &mut out };
+                        let mut ctx = Ctx {
+                            op,
+                            key_group: kg,
+                            next_seq: &mut next_seq,
+                            timers: &mut timers,
+                            out: &mut out,
+                        };
                         logic.on_record(rec, &mut ctx);
                     }
                 }
@@ -222,7 +286,9 @@ mod tests {
 
     impl StatefulLogic for CountWithExpiry {
         fn on_record(&mut self, rec: Rec, ctx: &mut Ctx) {
-            let Some(Value::Str(k)) = rec.row.first().cloned() else { return };
+            let Some(Value::Str(k)) = rec.row.first().cloned() else {
+                return;
+            };
             let c = self.counts.entry(k.clone()).or_insert(0);
             *c += 1;
             let row: Row = vec![Value::Str(k.clone()), Value::Long(*c)].into_boxed_slice();
@@ -231,7 +297,9 @@ mod tests {
             self.tagged.insert(seq, k);
         }
         fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
-            let Some(k) = self.tagged.remove(&timer.seq) else { return };
+            let Some(k) = self.tagged.remove(&timer.seq) else {
+                return;
+            };
             let c = self.counts.entry(k.clone()).or_insert(0);
             *c -= 1;
             let row: Row = vec![Value::Str(k), Value::Long(*c)].into_boxed_slice();
@@ -246,13 +314,22 @@ mod tests {
                 let k = keys[(i * 7 % 10) as usize];
                 // Many equal times; expiries coincide with arrivals (t + 10).
                 let time = 1_000 + (i as i64 / 3) * 5;
-                Rec { time, key: source_key(1, i), row: vec![Value::str(k)].into_boxed_slice(), expired: false }
+                Rec {
+                    time,
+                    key: source_key(1, i),
+                    row: vec![Value::str(k)].into_boxed_slice(),
+                    expired: false,
+                }
             })
             .collect()
     }
 
     fn run(workers: usize) -> Vec<(i64, Vec<u64>, String, i64, bool)> {
-        let config = if workers == 1 { timely::Config::thread() } else { timely::Config::process(workers) };
+        let config = if workers == 1 {
+            timely::Config::thread()
+        } else {
+            timely::Config::process(workers)
+        };
         let (tx, rx) = std::sync::mpsc::channel();
         let tx = std::sync::Mutex::new(tx);
         timely::execute(config, move |worker| {
@@ -261,9 +338,13 @@ mod tests {
             worker.dataflow::<u64, _, _>(|scope| {
                 let data = if index == 0 { inputs() } else { Vec::new() };
                 let stream = data.to_stream(scope).container::<Vec<Rec>>();
-                let logic = CountWithExpiry { counts: FxHashMap::default(), tagged: FxHashMap::default() };
+                let logic = CountWithExpiry {
+                    counts: FxHashMap::default(),
+                    tagged: FxHashMap::default(),
+                };
                 let key_hash = Box::new(|r: &Rec| hash_values(r.row.first()));
-                stateful(stream, "count", 7, 20, Placement::Keyed(key_hash), logic).capture_into(tx);
+                stateful(stream, "count", 7, 20, Placement::Keyed(key_hash), logic)
+                    .capture_into(tx);
             });
         })
         .expect("timely runs");
@@ -324,7 +405,9 @@ mod tests {
     }
 
     /// Timer keys carry a per-worker sequence number, so compare everything but them.
-    fn normalise(mut v: Vec<(i64, Vec<u64>, String, i64, bool)>) -> Vec<(i64, Vec<u64>, String, i64, bool)> {
+    fn normalise(
+        mut v: Vec<(i64, Vec<u64>, String, i64, bool)>,
+    ) -> Vec<(i64, Vec<u64>, String, i64, bool)> {
         for x in v.iter_mut() {
             if x.4 {
                 x.1 = vec![0];
@@ -350,6 +433,9 @@ mod tests {
             seen[key_group(hash_values([&Value::Long(i)])) as usize] += 1;
         }
         assert!(seen.iter().all(|&n| n > 30), "{seen:?}");
-        assert_eq!(key_group(hash_values([&Value::str("x")])), key_group(hash_values([&Value::str("x")])));
+        assert_eq!(
+            key_group(hash_values([&Value::str("x")])),
+            key_group(hash_values([&Value::str("x")]))
+        );
     }
 }
