@@ -171,7 +171,7 @@ impl App {
             ..self.bindings.clone()
         };
         bindings.api_inputs = inputs.iter().map(|s| s.to_string()).collect();
-        let plan = plan::plan(&self.ast, &bindings).map_err(|list| {
+        let mut plan = plan::plan(&self.ast, &bindings).map_err(|list| {
             Error::Query(Diagnostics {
                 file: self.file.clone(),
                 source: self.source.clone(),
@@ -194,6 +194,7 @@ impl App {
                 .stream(name)
                 .ok_or_else(|| Error::Usage(format!("unknown output stream `{name}`")))?;
             io.outputs.push((sid, otx.clone()));
+            plan.streams[sid].sinks.push(crate::plan::SinkSpec::Api);
         }
         drop(otx);
         let plan = Arc::new(plan);

@@ -83,7 +83,9 @@ pub fn build(
                         rate_per_worker: cfg.rate.map(|r| r / total),
                         metrics: Arc::clone(metrics),
                         abort: Arc::clone(abort),
-                        prefilter: prefilter(plan, sid, host),
+                        prefilter: plan
+                            .source_prefilter(sid)
+                            .map(|f| Arc::new(compile_pred(&f))),
                     };
                     let out = file_source(scope, sc);
                     producers.entry(sid).or_default().push(out.records);
@@ -213,35 +215,6 @@ fn stream_of<'s>(
     };
     built.insert(sid, s.clone());
     s
-}
-
-/// The OR of the WHERE clauses of every consumer of source stream `sid`, when all its
-/// consumers are filtering stateless queries and nothing else reads it; the source
-/// then drops records no consumer accepts before materialising them.
-fn prefilter(
-    plan: &Plan,
-    sid: StreamId,
-    host: &HostIo,
-) -> Option<Arc<crate::expr::compile::PredFn>> {
-    let s = &plan.streams[sid];
-    if !s.sinks.is_empty() || host.outputs.iter().any(|(id, _)| *id == sid) {
-        return None;
-    }
-    let consumers: Vec<&QueryPlan> = plan.queries.iter().filter(|q| q.input == sid).collect();
-    if consumers.is_empty()
-        || consumers
-            .iter()
-            .any(|q| q.filter.is_none() || q.kind == EventKind::Expired)
-    {
-        return None;
-    }
-    let parts: Vec<ScalarExpr> = consumers.iter().filter_map(|q| q.filter.clone()).collect();
-    let any = if parts.len() == 1 {
-        parts.into_iter().next()?
-    } else {
-        ScalarExpr::Or(parts)
-    };
-    Some(Arc::new(compile_pred(&any)))
 }
 
 fn compile_query(q: &QueryPlan, input_arity: usize) -> CompiledQuery {

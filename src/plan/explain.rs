@@ -31,7 +31,12 @@ pub fn explain(plan: &Plan, source: &str) -> String {
         );
     }
     let _ = writeln!(out, "sources:");
-    for s in plan.streams.iter().filter(|s| s.source.is_some()) {
+    for (sid, s) in plan
+        .streams
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.source.is_some())
+    {
         let how = match &s.source {
             Some(SourceSpec::File { path, format, .. }) if path == "-" => {
                 format!("stdin ({}), read by worker 0", fmt_name(*format))
@@ -63,6 +68,12 @@ pub fn explain(plan: &Plan, source: &str) -> String {
             "  [rank {}] {}: {how}; {time}; {late}; {errors}",
             s.rank, s.name
         );
+        if plan.source_prefilter(sid).is_some() {
+            let _ = writeln!(
+                out,
+                "    filter pushdown: records no consumer's WHERE accepts are dropped before they become rows"
+            );
+        }
     }
     let _ = writeln!(out, "queries:");
     for q in &plan.queries {

@@ -37,6 +37,31 @@ impl Plan {
     pub fn stream(&self, name: &str) -> Option<StreamId> {
         self.streams.iter().position(|s| s.name == name)
     }
+
+    /// Filter pushdown for source stream `sid`: the OR of its consumers' WHERE clauses,
+    /// when every consumer is a filtering stateless query and nothing else reads the
+    /// stream. The source then drops records no consumer accepts before building rows;
+    /// the queries still apply their own filters.
+    pub fn source_prefilter(&self, sid: StreamId) -> Option<ScalarExpr> {
+        if !self.streams.get(sid)?.sinks.is_empty() {
+            return None;
+        }
+        let consumers: Vec<&QueryPlan> = self.queries.iter().filter(|q| q.input == sid).collect();
+        if consumers.is_empty()
+            || consumers
+                .iter()
+                .any(|q| q.filter.is_none() || q.kind == ast::EventKind::Expired)
+        {
+            return None;
+        }
+        let mut parts: Vec<ScalarExpr> =
+            consumers.iter().filter_map(|q| q.filter.clone()).collect();
+        Some(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            ScalarExpr::Or(parts)
+        })
+    }
 }
 
 /// Input and output bindings given outside the SQL (CLI flags, API calls).
