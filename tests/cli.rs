@@ -553,3 +553,55 @@ fn snapshot_missing_input_file() {
     assert_eq!(o.code, 2);
     insta::assert_snapshot!("cli_missing_input_file", o.stderr);
 }
+
+// ------------------------------------------------------------------ formats and stdin
+
+#[test]
+fn run_writes_csv_output_with_a_header() {
+    let dir = good_dir();
+    let out = fluxtide(
+        dir.path(),
+        &[
+            "run",
+            "app.sql",
+            "--input",
+            "Trades=trades.jsonl",
+            "--output",
+            "Big=big.csv",
+            "-w",
+            "2",
+            "-q",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let csv = fs::read_to_string(dir.path().join("big.csv")).expect("csv output");
+    assert_eq!(
+        csv,
+        "symbol,notional,_ts,_expired\nB,300.0,2000,false\nC,300.0,3000,false\n"
+    );
+}
+
+#[test]
+fn run_reads_stdin_and_writes_stdout() {
+    let dir = good_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fluxtide"))
+        .args([
+            "run", "app.sql", "--input", "Trades=-", "--output", "Big=-", "-q", "-w", "2",
+        ])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn fluxtide");
+    {
+        use std::io::Write as _;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(TRADES.as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "{\"symbol\":\"B\",\"notional\":300.0,\"_ts\":2000}\n{\"symbol\":\"C\",\"notional\":300.0,\"_ts\":3000}\n"
+    );
+}

@@ -5,28 +5,33 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use timely::dataflow::channels::pact::Pipeline;
 use timely::dataflow::operators::generic::Operator;
 use timely::dataflow::operators::vec::Broadcast;
+use timely::dataflow::operators::vec::Map;
 use timely::dataflow::operators::Concatenate;
 use timely::dataflow::Scope;
 use timely::worker::Worker;
 
-use crate::connectors::file_sink::{ChannelWriter, CsvWriter, JsonLinesWriter};
+use crate::connectors::file_sink::{
+    encode, ChannelWriter, CsvLines, JsonLines, LineEncoder, LineWriter,
+};
 use crate::connectors::file_source::{file_source, ErrorMode, SourceConfig, SourceFormat};
 use crate::connectors::format::Schema;
 use crate::expr::compile::{compile, compile_pred};
 use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
-use crate::ops::sink_order::{OrderedSink, RowWriter, SinkConfig};
+use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
 use crate::ops::RecStream;
 use crate::plan::{
     ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId,
 };
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
 use crate::runtime::metrics::Metrics;
+use crate::runtime::record::Rec;
 use crate::runtime::{Abort, HostIo, RunConfig};
 use crate::syntax::ast::EventKind;
 
@@ -146,48 +151,58 @@ pub fn build(
             let out = input.filter_project(compile_query(q, plan.streams[q.input].columns.len()));
             producers.entry(q.output).or_default().push(out);
         }
-        // Sinks.
+        // Sinks: one ordered writer per output, on worker 0. File outputs are encoded
+        // on the producing workers first, so the writer only sorts and writes bytes.
         for (sid, s) in plan.streams.iter().enumerate() {
-            let api = host.outputs.iter().filter(|(id, _)| *id == sid).count();
-            if s.sinks.is_empty() && api == 0 {
+            if s.sinks.is_empty() {
                 continue;
             }
             let stream = stream_of(scope, sid, &mut producers, &mut built);
-            let mut writers: Vec<Box<dyn RowWriter>> = Vec::new();
-            if scope.index() == 0 {
-                let names = s.names();
-                for k in &s.sinks {
-                    let w: std::io::Result<Box<dyn RowWriter>> = match k {
-                        SinkSpec::File {
-                            path,
-                            format: Format::Json,
-                        } => JsonLinesWriter::create(path, &names).map(|w| Box::new(w) as _),
-                        SinkSpec::File {
-                            path,
-                            format: Format::Csv,
-                        } => CsvWriter::create(path, &names).map(|w| Box::new(w) as _),
-                        SinkSpec::Api => continue,
-                    };
-                    match w {
-                        Ok(w) => writers.push(w),
-                        Err(e) => abort.fail(format!("cannot open output of `{}`: {e}", s.name)),
-                    }
-                }
-                for (_, tx) in host.outputs.iter().filter(|(id, _)| *id == sid) {
-                    writers.push(Box::new(ChannelWriter {
-                        stream: s.name.clone(),
-                        tx: tx.clone(),
-                    }));
-                }
-            }
-            let sc = SinkConfig {
+            let names = s.names();
+            let sink_cfg = || SinkConfig {
                 name: s.name.clone(),
                 tick_ms: cfg.tick_ms,
                 metrics: Arc::clone(metrics),
                 metrics_index: sid,
                 abort: Arc::clone(abort),
             };
-            stream.ordered_sink(sc, writers);
+            for k in &s.sinks {
+                match k {
+                    SinkSpec::File { path, format } => {
+                        let encoder: Rc<dyn LineEncoder> = match format {
+                            Format::Json => Rc::new(JsonLines::new(&names)),
+                            Format::Csv => Rc::new(CsvLines::new(&names)),
+                        };
+                        let mut writers: Vec<Box<dyn ItemWriter<EncodedRec>>> = Vec::new();
+                        if scope.index() == 0 {
+                            match LineWriter::create(path, encoder.header()) {
+                                Ok(w) => writers.push(Box::new(w)),
+                                Err(e) => abort.fail(format!(
+                                    "cannot open output `{path}` of `{}`: {e}",
+                                    s.name
+                                )),
+                            }
+                        }
+                        let enc = Rc::clone(&encoder);
+                        stream
+                            .clone()
+                            .map(move |rec| encode(enc.as_ref(), rec))
+                            .ordered_sink(sink_cfg(), writers);
+                    }
+                    SinkSpec::Api => {
+                        let mut writers: Vec<Box<dyn ItemWriter<Rec>>> = Vec::new();
+                        if scope.index() == 0 {
+                            for (_, tx) in host.outputs.iter().filter(|(id, _)| *id == sid) {
+                                writers.push(Box::new(ChannelWriter {
+                                    stream: s.name.clone(),
+                                    tx: tx.clone(),
+                                }));
+                            }
+                        }
+                        stream.clone().ordered_sink(sink_cfg(), writers);
+                    }
+                }
+            }
         }
     });
 }
