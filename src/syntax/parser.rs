@@ -1432,6 +1432,15 @@ impl<'t> Ps<'t> {
         } else {
             (i, None)
         };
+        // `S WINDOW(...) AS a` is accepted too (the shared benchmark workload writes
+        // it); it means the same as `S AS a WINDOW(...)`.
+        let (i, alias) = match (alias, &window) {
+            (None, Some(_)) if is_kw(peek(i), "AS") => {
+                let (i, a) = self.opt_alias(i)?;
+                (i, a)
+            }
+            (alias, _) => (i, alias),
+        };
         Ok((
             i,
             StreamSource {

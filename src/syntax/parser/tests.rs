@@ -1077,3 +1077,13 @@ fn stray_token_after_statement() {
     assert_eq!(d.span.map(|s| s.start), Some(16));
     assert!(d.message.contains("`;`"));
 }
+
+#[test]
+fn alias_may_follow_the_window() {
+    // The shared benchmark workload writes `S WINDOW(...) AS t`; it equals `S AS t WINDOW(...)`.
+    let a = query("SELECT t.x FROM S WINDOW('time', 100 MILLISECONDS) AS t JOIN Q WINDOW('length', 2) AS q ON t.x = q.x");
+    let b = query("SELECT t.x FROM S AS t WINDOW('time', 100 MILLISECONDS) JOIN Q AS q WINDOW('length', 2) ON t.x = q.x");
+    assert_eq!(a, b);
+    // An alias given twice is an error, not silently merged.
+    assert!(!errs("SELECT x FROM S AS a WINDOW('length', 2) AS b").is_empty());
+}
