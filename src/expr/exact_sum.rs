@@ -1,0 +1,701 @@
+//! Exact, order-independent summation of `f64` values with removal.
+//!
+//! [`ExactSum`] is a fixed-point "superaccumulator": every finite double is an integer
+//! multiple of 2⁻¹⁰⁷⁴ (the smallest subnormal), so the exact sum of any multiset of
+//! finite doubles is an integer in those units. It is held in [`LIMBS`] signed 64-bit
+//! limbs of 32 significant bits each (limb `j` weighs 2^(32·j) units), enough for the
+//! whole exponent range plus 64 bits of growth. Because the state is the exact sum,
+//! adding and subtracting are exact and commute: the result depends only on the
+//! multiset of values currently held, never on the order of operations.
+//!
+//! * **Add/subtract** (a few ns): the 53-bit significand is split at a 32-bit boundary
+//!   into two parts that are added to two neighbouring limbs. No carry is propagated;
+//!   each limb has 31 bits of headroom above its 32-bit payload, and a part is below
+//!   2⁵³, so carries are propagated only every `CARRY_EVERY` operations.
+//! * **Only the touched limbs** (`lo..=hi`) are ever non-zero: the top touched limb
+//!   keeps the sign instead of spreading it upwards (as two's complement would), so
+//!   normalising and reading cost a few limbs for data of similar magnitude, not 68.
+//! * **Reading** ([`ExactSum::value`], [`ExactSum::mean`]): a copy is normalised
+//!   (carries propagated, sign taken out) and rounded to nearest, ties to even. The mean
+//!   divides the exact sum by `n` by long division over only the few limbs that decide
+//!   the rounding, so it is correctly rounded too (and cannot overflow where the sum
+//!   would).
+//! * **Infinities and NaN** are counted, not added, so removing them works:
+//!   the sum is NaN if any NaN is held or both +∞ and −∞ are held, else ±∞ if one of
+//!   them is held, else the rounded exact finite sum (which may itself round to ±∞).
+//! * An exact zero sum is `+0.0` (also for `{-0.0}`): signed zeros cannot be told apart
+//!   by an exact sum, and a fixed choice keeps the result order-independent.
+//!
+//! Serialised (checkpoints) as sign and magnitude limbs of the normalised sum, trimmed,
+//! so a round trip is exact and equal sums serialise identically.
+
+use serde::{Deserialize, Serialize};
+
+/// Number of limbs. Finite doubles reach 2¹⁰²⁴ = 2²⁰⁹⁸ units (limb 65); two more limbs
+/// absorb the growth of summing up to 2⁶⁴ values of maximal magnitude.
+pub const LIMBS: usize = 68;
+
+/// Payload bits per limb.
+const BITS: u32 = 32;
+const MASK: i64 = (1 << BITS) - 1;
+
+/// Operations between carry propagations. A normalised limb is in `[-2³², 2³²)`, and
+/// every operation changes one limb by less than 2⁵³, so 1020 operations keep each
+/// limb below 2³² + 1020·2⁵³ < 2⁶³ − 2³² in magnitude.
+const CARRY_EVERY: u32 = 1020;
+
+/// Bit pattern of +∞.
+const INF_BITS: u64 = 0x7ff0_0000_0000_0000;
+
+/// Exact running sum of doubles; see the module documentation.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(into = "ExactSumRepr", from = "ExactSumRepr")]
+pub struct ExactSum {
+    /// Limb `j` weighs 2^(32·j − 1074). Not normalised between carry propagations;
+    /// zero outside `lo..=hi`.
+    limbs: [i64; LIMBS],
+    /// The touched range; empty (`lo > hi`) when nothing finite was ever added.
+    lo: u8,
+    hi: u8,
+    /// Operations since the last carry propagation.
+    pending: u32,
+    pos_inf: u64,
+    neg_inf: u64,
+    nan: u64,
+}
+
+impl Default for ExactSum {
+    fn default() -> Self {
+        ExactSum::new()
+    }
+}
+
+impl PartialEq for ExactSum {
+    /// Equal when the held multisets have the same exact sum and special-value counts.
+    fn eq(&self, other: &ExactSum) -> bool {
+        self.pos_inf == other.pos_inf
+            && self.neg_inf == other.neg_inf
+            && self.nan == other.nan
+            && self.magnitude() == other.magnitude()
+    }
+}
+
+/// A normalised copy: sign and magnitude, every limb in `[0, 2³²)` (but see
+/// [`round_ratio`] for the top limb), zero outside `lo..=hi`.
+struct Magnitude {
+    negative: bool,
+    limbs: [i64; LIMBS],
+    lo: usize,
+    hi: usize,
+}
+
+impl PartialEq for Magnitude {
+    /// The same number: the touched range is bookkeeping, and zero has no sign.
+    fn eq(&self, other: &Magnitude) -> bool {
+        self.limbs == other.limbs && (self.negative == other.negative || self.is_zero())
+    }
+}
+
+impl Magnitude {
+    fn is_zero(&self) -> bool {
+        self.lo > self.hi || self.limbs[self.lo..=self.hi].iter().all(|&l| l == 0)
+    }
+}
+
+impl ExactSum {
+    pub const fn new() -> ExactSum {
+        ExactSum {
+            limbs: [0; LIMBS],
+            lo: LIMBS as u8 - 1,
+            hi: 0,
+            pending: 0,
+            pos_inf: 0,
+            neg_inf: 0,
+            nan: 0,
+        }
+    }
+
+    /// Adds `x` exactly.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.apply(x, false);
+    }
+
+    /// Subtracts `x` exactly (undoes an earlier `add(x)`; NaN and ±∞ are uncounted).
+    #[inline]
+    pub fn sub(&mut self, x: f64) {
+        self.apply(x, true);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        *self = ExactSum::new();
+    }
+
+    #[inline]
+    fn apply(&mut self, x: f64, subtract: bool) {
+        let bits = x.to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as usize;
+        let frac = bits & ((1 << 52) - 1);
+        if biased == 0x7ff {
+            self.special(x, subtract);
+            return;
+        }
+        // Subnormals have no hidden bit and the same unit as the smallest normals.
+        let (mant, offset) = if biased == 0 {
+            (frac, 0)
+        } else {
+            (frac | (1 << 52), biased - 1)
+        };
+        if mant == 0 {
+            return;
+        }
+        let idx = offset / BITS as usize;
+        let shift = (offset % BITS as usize) as u32;
+        // Low part: the bits of mant·2^shift below the limb boundary (bits shifted out
+        // of the u64 belong to the high part). High part: the rest, below 2⁵³.
+        let lo = ((mant << shift) & MASK as u64) as i64;
+        let hi = (mant >> (BITS - shift)) as i64;
+        // offset ≤ 2045, so idx ≤ 63 and idx + 1 < LIMBS.
+        let negative = (bits >> 63 == 1) != subtract;
+        if negative {
+            self.limbs[idx] -= lo;
+            self.limbs[idx + 1] -= hi;
+        } else {
+            self.limbs[idx] += lo;
+            self.limbs[idx + 1] += hi;
+        }
+        self.lo = self.lo.min(idx as u8);
+        self.hi = self.hi.max(idx as u8 + 1);
+        self.pending += 1;
+        if self.pending >= CARRY_EVERY {
+            self.hi = normalize(&mut self.limbs, usize::from(self.lo), usize::from(self.hi)) as u8;
+            self.pending = 0;
+        }
+    }
+
+    #[cold]
+    fn special(&mut self, x: f64, subtract: bool) {
+        let counter = if x.is_nan() {
+            &mut self.nan
+        } else if x > 0.0 {
+            &mut self.pos_inf
+        } else {
+            &mut self.neg_inf
+        };
+        // Saturating: removing a value never added must not panic.
+        *counter = if subtract {
+            counter.saturating_sub(1)
+        } else {
+            counter.saturating_add(1)
+        };
+    }
+
+    /// The non-finite result, if NaN or an infinity is held.
+    fn special_value(&self) -> Option<f64> {
+        if self.nan > 0 || (self.pos_inf > 0 && self.neg_inf > 0) {
+            Some(f64::NAN)
+        } else if self.pos_inf > 0 {
+            Some(f64::INFINITY)
+        } else if self.neg_inf > 0 {
+            Some(f64::NEG_INFINITY)
+        } else {
+            None
+        }
+    }
+
+    /// Sign and magnitude of the finite part, normalised, on a copy.
+    fn magnitude(&self) -> Magnitude {
+        let mut limbs = self.limbs;
+        let lo = usize::from(self.lo);
+        let mut hi = usize::from(self.hi);
+        if lo > hi {
+            return Magnitude {
+                negative: false,
+                limbs,
+                lo,
+                hi,
+            };
+        }
+        hi = normalize(&mut limbs, lo, hi);
+        let negative = limbs[hi] < 0;
+        if negative {
+            for l in limbs[lo..=hi].iter_mut() {
+                *l = -*l;
+            }
+            hi = normalize(&mut limbs, lo, hi);
+        }
+        Magnitude {
+            negative,
+            limbs,
+            lo,
+            hi,
+        }
+    }
+
+    /// Whether the held finite values sum to exactly zero and no NaN/∞ is held.
+    pub fn is_zero(&self) -> bool {
+        self.special_value().is_none() && self.magnitude().is_zero()
+    }
+
+    /// The exact sum, correctly rounded (to nearest, ties to even).
+    pub fn value(&self) -> f64 {
+        self.mean(1)
+    }
+
+    /// The exact sum divided by `n`, correctly rounded; NaN for `n == 0`.
+    pub fn mean(&self, n: u64) -> f64 {
+        if n == 0 {
+            return f64::NAN;
+        }
+        if let Some(s) = self.special_value() {
+            return s;
+        }
+        round_ratio(&self.magnitude(), n)
+    }
+}
+
+/// `sum / n` correctly rounded to f64 (to nearest, ties to even); NaN for `n == 0`.
+/// Used for the average of integers, whose exact sum fits an `i128`.
+pub fn ratio_i128(sum: i128, n: u64) -> f64 {
+    if n == 0 {
+        return f64::NAN;
+    }
+    let m = sum.unsigned_abs();
+    // Place m·2¹⁰⁷⁴ units into limbs: 1074 = 33·32 + 18; m < 2¹²⁸ needs five limbs
+    // (the low 14 bits in limb 33, the remaining < 2¹¹⁴ in limbs 34..38).
+    let mut limbs = [0i64; LIMBS];
+    limbs[33] = ((m << 18) & MASK as u128) as i64;
+    let rest = m >> (BITS - 18);
+    for (k, limb) in limbs[34..38].iter_mut().enumerate() {
+        *limb = ((rest >> (BITS as usize * k)) & MASK as u128) as i64;
+    }
+    let mag = Magnitude {
+        negative: sum < 0,
+        limbs,
+        lo: 33,
+        hi: 37,
+    };
+    round_ratio(&mag, n)
+}
+
+/// Propagates carries through `lo..=hi` so limbs `lo..hi` are in `[0, 2³²)` and the
+/// top one in `[-2³², 2³²)` (it keeps the sign; the range grows upwards while the top
+/// limb is too large, except at the last limb). Returns the new `hi`. The represented
+/// value is unchanged; limbs above the returned `hi` stay zero.
+fn normalize(limbs: &mut [i64; LIMBS], lo: usize, mut hi: usize) -> usize {
+    let mut c = 0i64;
+    for l in limbs[lo..hi].iter_mut() {
+        let v = *l + c;
+        c = v >> BITS; // arithmetic shift: floor division, so negative carries work
+        *l = v & MASK;
+    }
+    limbs[hi] += c;
+    while hi < LIMBS - 1 && !(-(1 << BITS)..(1 << BITS)).contains(&limbs[hi]) {
+        let v = limbs[hi];
+        limbs[hi] = v & MASK;
+        hi += 1;
+        limbs[hi] += v >> BITS;
+    }
+    hi
+}
+
+/// Rounds `(mag·2⁻¹⁰⁷⁴) / n` to f64 (`n > 0`) and applies the sign.
+fn round_ratio(mag: &Magnitude, n: u64) -> f64 {
+    let sign = |v: f64| if mag.negative { -v } else { v };
+    if mag.lo > mag.hi {
+        return 0.0;
+    }
+    let Some(top) = (mag.lo..=mag.hi).rev().find(|&j| mag.limbs[j] != 0) else {
+        return 0.0;
+    };
+    // Every limb is below 2³² except possibly the last one (LIMBS − 1), which the u128
+    // window below cannot take. If it is ≥ 2³², the sum is ≥ 2²¹⁷⁶ units = 2¹¹⁰²,
+    // still ≥ 2¹⁰³⁸ after dividing by any n < 2⁶⁴: infinite either way. (Unreachable
+    // in practice: it takes more than 2⁷⁰ maximal doubles.)
+    if mag.limbs[top] >= 1 << BITS {
+        return sign(f64::INFINITY);
+    }
+    // Long division from the top limb down, keeping four quotient limbs from the first
+    // non-zero one (≥ 97 significant bits: 53 for the result, one rounding bit, and the
+    // rest only matter as "non-zero"). Everything below is summarised as sticky.
+    let n128 = u128::from(n);
+    let mut rem: u128 = 0;
+    let mut q: u128 = 0;
+    let mut taken = 0;
+    let mut low = 0usize; // limb index of q's least significant limb
+    for j in (0..=top).rev() {
+        let cur = (rem << BITS) | mag.limbs[j] as u128;
+        let (d, r) = if n == 1 {
+            (cur, 0)
+        } else {
+            (cur / n128, cur % n128)
+        };
+        rem = r;
+        if taken > 0 || d != 0 {
+            q = (q << BITS) | d;
+            taken += 1;
+        }
+        low = j;
+        if taken == 4 {
+            break;
+        }
+    }
+    let (frac_half, frac_sticky) = if low == 0 {
+        // q is the integer part in units; the remainder is the exact fraction rem/n.
+        let twice = rem * 2;
+        (twice >= n128, rem != 0 && twice != n128)
+    } else {
+        // q has ≥ 97 bits, so the rounding bit lies inside q; the rest is sticky only.
+        let below = rem != 0 || mag.limbs[mag.lo.min(low)..low].iter().any(|&l| l != 0);
+        (false, below)
+    };
+    let bits = round_bits(q, low as u32 * BITS, frac_half, frac_sticky);
+    sign(f64::from_bits(bits))
+}
+
+/// Bit pattern of the non-negative double nearest to `(q + f)·2^(shift − 1074)`, where
+/// the fraction `f ∈ [0, 1)` is described by `half` (f ≥ ½) and `sticky` (f ∉ {0, ½}).
+/// When `shift > 0`, `q` must have more than 54 bits.
+fn round_bits(q: u128, shift: u32, half: bool, sticky: bool) -> u64 {
+    let width = 128 - q.leading_zeros();
+    if width + shift <= 53 {
+        // Exact in units of 2⁻¹⁰⁷⁴: a double whose significand is q at the lowest
+        // exponent has exactly q as its bit pattern (subnormal, or normal with biased
+        // exponent 1 when bit 52 is set); rounding up to 2⁵³ is still valid.
+        let mant = q as u64;
+        let up = half && (sticky || mant & 1 == 1);
+        return mant + u64::from(up);
+    }
+    let s = width - 53;
+    let mant = (q >> s) as u64;
+    let rest = q & ((1u128 << s) - 1);
+    let half_bit = 1u128 << (s - 1);
+    let round_half = rest & half_bit != 0;
+    let round_sticky = rest & (half_bit - 1) != 0 || half || sticky;
+    let up = round_half && (round_sticky || mant & 1 == 1);
+    // value = mant·2^(e − 1074) with bit 52 of mant set: the bit pattern is e·2⁵² + mant
+    // (the hidden bit adds one to the exponent field). A carry of the rounding into
+    // bit 53 bumps the exponent field the same way.
+    let e = u64::from(s + shift);
+    if e >= 2046 {
+        return INF_BITS;
+    }
+    ((e << 52) + mant + u64::from(up)).min(INF_BITS)
+}
+
+/// Serialised form: sign and trimmed magnitude limbs of the normalised sum.
+#[derive(Serialize, Deserialize)]
+struct ExactSumRepr {
+    negative: bool,
+    magnitude: Vec<u32>,
+    pos_inf: u64,
+    neg_inf: u64,
+    nan: u64,
+}
+
+impl From<ExactSum> for ExactSumRepr {
+    fn from(s: ExactSum) -> ExactSumRepr {
+        let mag = s.magnitude();
+        let len = if mag.lo > mag.hi {
+            0
+        } else {
+            mag.limbs.iter().rposition(|&l| l != 0).map_or(0, |p| p + 1)
+        };
+        ExactSumRepr {
+            negative: mag.negative && len > 0,
+            // Normalised magnitude limbs are in [0, 2³²) (see `round_ratio` for the
+            // unreachable exception, which would be truncated here).
+            magnitude: mag.limbs[..len].iter().map(|&l| l as u32).collect(),
+            pos_inf: s.pos_inf,
+            neg_inf: s.neg_inf,
+            nan: s.nan,
+        }
+    }
+}
+
+impl From<ExactSumRepr> for ExactSum {
+    /// Never fails: extra limbs beyond [`LIMBS`] (only in hand-made input) are dropped.
+    fn from(r: ExactSumRepr) -> ExactSum {
+        let mut s = ExactSum::new();
+        for (j, &m) in r.magnitude.iter().enumerate().take(LIMBS) {
+            if m != 0 {
+                s.limbs[j] = if r.negative {
+                    -i64::from(m)
+                } else {
+                    i64::from(m)
+                };
+                s.lo = s.lo.min(j as u8);
+                s.hi = s.hi.max(j as u8);
+            }
+        }
+        if s.lo <= s.hi {
+            s.hi = normalize(&mut s.limbs, usize::from(s.lo), usize::from(s.hi)) as u8;
+        }
+        s.pos_inf = r.pos_inf;
+        s.neg_inf = r.neg_inf;
+        s.nan = r.nan;
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sum_of(xs: &[f64]) -> ExactSum {
+        let mut s = ExactSum::new();
+        for &x in xs {
+            s.add(x);
+        }
+        s
+    }
+
+    /// 2^e as a double, subnormal powers included.
+    fn pow2(e: i32) -> f64 {
+        if e >= -1022 {
+            f64::from_bits(((e + 1023) as u64) << 52)
+        } else {
+            f64::from_bits(1 << (e + 1074))
+        }
+    }
+
+    // Expected values below come from exact rational arithmetic (Python `fractions`).
+    #[test]
+    fn sums_exactly_and_rounds_once() {
+        assert_eq!(sum_of(&[0.1, 0.2, 0.3]).value(), 0.6);
+        assert_eq!(sum_of(&[1e308, 1e308, -1e308]).value(), 1e308);
+        assert_eq!(sum_of(&[1.0, 1e100, 1.0, -1e100]).value(), 2.0);
+        assert_eq!(sum_of(&[0.1; 10]).value(), 1.0);
+        assert_eq!(sum_of(&[1e-320, -3e-321, 7e-322]).value(), 7.702e-321);
+        assert_eq!(sum_of(&[0.1, 0.7, 1e-3, 123.456]).value(), 124.257);
+        assert_eq!(sum_of(&[]).value(), 0.0);
+        assert_eq!(sum_of(&[-2.5]).value(), -2.5);
+        assert_eq!(sum_of(&[f64::MAX]).value(), f64::MAX);
+        assert_eq!(sum_of(&[f64::MIN_POSITIVE]).value(), f64::MIN_POSITIVE);
+        assert_eq!(sum_of(&[5e-324, 5e-324]).value(), 1e-323);
+    }
+
+    #[test]
+    fn ties_round_to_even() {
+        let big = pow2(53);
+        // 2^53 + 1 is a tie between 2^53 and 2^53 + 2: even wins.
+        assert_eq!(sum_of(&[big, 1.0]).value(), big);
+        // 2^53 + 3 is a tie between 2^53 + 2 and 2^53 + 4: even (…4) wins.
+        assert_eq!(sum_of(&[big, 3.0]).value(), big + 4.0);
+        // Just above the tie rounds up.
+        assert_eq!(sum_of(&[big, 1.0, pow2(-60)]).value(), big + 2.0);
+        // Just below rounds down.
+        assert_eq!(sum_of(&[big, 1.0, -pow2(-60)]).value(), big);
+        assert_eq!(sum_of(&[-big, -1.0, -pow2(-60)]).value(), -big - 2.0);
+    }
+
+    #[test]
+    fn overflow_rounds_to_infinity_only_past_the_halfway_point() {
+        let ulp = pow2(971);
+        assert_eq!(sum_of(&[f64::MAX, f64::MAX]).value(), f64::INFINITY);
+        assert_eq!(sum_of(&[-f64::MAX, -f64::MAX]).value(), f64::NEG_INFINITY);
+        // MAX + ulp/2 is a tie between MAX (odd significand) and 2^1024: rounds up.
+        assert_eq!(sum_of(&[f64::MAX, ulp / 2.0]).value(), f64::INFINITY);
+        assert_eq!(sum_of(&[f64::MAX, ulp / 4.0]).value(), f64::MAX);
+        // But the mean of overflowing sums is finite and exact.
+        assert_eq!(sum_of(&[f64::MAX, f64::MAX]).mean(2), f64::MAX);
+        assert_eq!(sum_of(&[1e308, 1e308]).mean(2), 1e308);
+    }
+
+    #[test]
+    fn specials_are_counted_and_removable() {
+        let mut s = sum_of(&[1.0, f64::INFINITY]);
+        assert_eq!(s.value(), f64::INFINITY);
+        s.add(f64::NEG_INFINITY);
+        assert!(s.value().is_nan());
+        s.sub(f64::INFINITY);
+        assert_eq!(s.value(), f64::NEG_INFINITY);
+        s.add(f64::NAN);
+        assert!(s.value().is_nan());
+        s.sub(f64::NAN);
+        s.sub(f64::NEG_INFINITY);
+        assert_eq!(s.value(), 1.0);
+        // Removing something never added does not panic.
+        s.sub(f64::NAN);
+        assert_eq!(s.value(), 1.0);
+    }
+
+    #[test]
+    fn zero_is_positive_and_detected() {
+        let s = sum_of(&[-0.0, -0.0]);
+        assert_eq!(s.value().to_bits(), 0.0f64.to_bits());
+        assert!(s.is_zero());
+        let mut s = sum_of(&[3.5, -1e300]);
+        s.sub(3.5);
+        s.add(1e300);
+        assert!(s.is_zero());
+        assert!(!sum_of(&[f64::NAN]).is_zero());
+    }
+
+    #[test]
+    fn mean_is_correctly_rounded() {
+        assert_eq!(sum_of(&[0.1, 0.2, 0.3]).mean(3), 0.2);
+        assert_eq!(sum_of(&[0.1, 0.7, 1e-3, 123.456]).mean(4), 31.06425);
+        assert_eq!(sum_of(&[1.0]).mean(3), 1.0 / 3.0);
+        assert_eq!(sum_of(&[-2.0]).mean(3), -2.0 / 3.0);
+        assert_eq!(sum_of(&[5.0]).mean(u64::MAX), 5.0 / u64::MAX as f64);
+        assert!(sum_of(&[1.0]).mean(0).is_nan());
+        // Subnormal quotient: 3 units / 2 = 1.5 units, a tie, rounds to even (2 units).
+        assert_eq!(sum_of(&[pow2(-1074) * 3.0]).mean(2), pow2(-1073));
+        // 1 unit / 2 ties to 0; 1 unit / 3 rounds to 0; 2 units / 3 rounds to 1 unit.
+        assert_eq!(sum_of(&[pow2(-1074)]).mean(2), 0.0);
+        assert_eq!(sum_of(&[pow2(-1074)]).mean(3), 0.0);
+        assert_eq!(sum_of(&[pow2(-1073)]).mean(3), pow2(-1074));
+    }
+
+    #[test]
+    fn ratio_of_integers() {
+        assert_eq!(ratio_i128(5, 3), 5.0 / 3.0);
+        assert_eq!(ratio_i128(-5, 3), -5.0 / 3.0);
+        assert_eq!(ratio_i128(0, 3), 0.0);
+        assert_eq!(ratio_i128(7, 1), 7.0);
+        // i64::MAX is 2^63 − 1: the nearest double is 2^63.
+        assert_eq!(ratio_i128(i128::from(i64::MAX), 1), pow2(63));
+        assert_eq!(ratio_i128(i128::MIN, 1), -pow2(127));
+        assert_eq!(ratio_i128(i128::MAX, 2), pow2(126));
+        // (2^53 + 1) · 2 / 2 is a tie broken to even.
+        assert_eq!(ratio_i128(((1i128 << 53) + 1) * 2, 2), pow2(53));
+        assert!(ratio_i128(1, 0).is_nan());
+    }
+
+    #[test]
+    fn many_operations_propagate_carries() {
+        // Far more than CARRY_EVERY operations with maximal high parts.
+        let mut s = ExactSum::new();
+        let x = f64::from_bits(0x433f_ffff_ffff_ffff); // 2^53 − 1, odd, all bits set
+        for _ in 0..100_000 {
+            s.add(x);
+        }
+        assert_eq!(s.value(), 100_000.0 * x);
+        for _ in 0..100_000 {
+            s.sub(x);
+            s.add(-x);
+        }
+        assert_eq!(s.value(), -100_000.0 * x);
+    }
+
+    #[test]
+    fn serde_round_trip_is_exact() {
+        for xs in [
+            vec![0.1, 0.2, -1e300, 5e-324],
+            vec![-3.0, f64::INFINITY, f64::NAN],
+            vec![],
+            vec![-0.5, -1e-310],
+        ] {
+            let s = sum_of(&xs);
+            let json = serde_json::to_string(&s).expect("serialise");
+            let back: ExactSum = serde_json::from_str(&json).expect("deserialise");
+            assert_eq!(back, s);
+            assert_eq!(back.value().to_bits(), s.value().to_bits());
+            assert_eq!(serde_json::to_string(&back).expect("serialise"), json);
+        }
+    }
+
+    proptest! {
+        /// Against an exact reference: Σ k·2^e as i128 in units of 2^base, rounded by
+        /// the (correctly rounding) i128 → f64 conversion, then scaled by 2^base, which
+        /// is exact here (no underflow: the result's unit is ≥ 2^base ≥ 2^-1074) and
+        /// overflows to ∞ exactly when the correctly rounded sum does.
+        #[test]
+        fn sum_matches_i128_reference(
+            base in prop::sample::select(vec![-1074, -1040, -600, -30, 0, 400, 940, 964]),
+            terms in prop::collection::vec((-(1i64 << 53) + 1..(1i64 << 53), 0..60i32), 0..128),
+            reps in 1..12usize,
+        ) {
+            // Repeated passes, every third one subtracting, so runs cross the carry
+            // propagation interval with sums of changing sign.
+            let mut s = ExactSum::new();
+            let mut exact: i128 = 0;
+            for r in 0..reps {
+                for &(k, e) in &terms {
+                    if base + e + 53 > 1024 {
+                        continue;
+                    }
+                    let x = k as f64 * pow2(base + e);
+                    if r % 3 == 2 {
+                        s.sub(x);
+                        exact -= i128::from(k) << e;
+                    } else {
+                        s.add(x);
+                        exact += i128::from(k) << e;
+                    }
+                }
+            }
+            let expect = exact as f64 * pow2(base);
+            prop_assert_eq!(s.value().to_bits(), expect.to_bits());
+        }
+
+        /// The mean against IEEE division, which is correctly rounded when the exact
+        /// sum and n are exact doubles.
+        #[test]
+        fn mean_matches_ieee_division(
+            base in prop::sample::select(vec![-1074, -30, 0, 900]),
+            terms in prop::collection::vec((-(1i64 << 16)..(1i64 << 16), 0..30i32), 1..64),
+        ) {
+            let mut s = ExactSum::new();
+            let mut exact: i128 = 0;
+            for &(k, e) in &terms {
+                s.add(k as f64 * pow2(base + e));
+                exact += i128::from(k) << e;
+            }
+            let n = terms.len() as u64;
+            let expect = if base == -1074 {
+                // Subnormal range: the result rounds at the unit 2^-1074, so round the
+                // integer quotient (ties to even) with integer arithmetic; |units| < 2^52
+                // is exact as a double, and so is the scaling.
+                let d = i128::from(n);
+                let (q, r) = (exact.div_euclid(d), exact.rem_euclid(d));
+                let up = 2 * r > d || (2 * r == d && q % 2 != 0);
+                (q + i128::from(up)) as f64 * pow2(base)
+            } else {
+                // |exact| < 2^52 and n are exact doubles, so IEEE division is correctly
+                // rounded, and scaling by 2^base is exact in the normal range.
+                exact as f64 / n as f64 * pow2(base)
+            };
+            prop_assert_eq!(s.mean(n).to_bits(), expect.to_bits());
+        }
+
+        /// Arbitrary doubles (NaN, ±∞, subnormals included): any order gives the same
+        /// bits, and adding then removing extras restores them.
+        #[test]
+        fn order_independent(
+            xs in prop::collection::vec(any::<f64>(), 0..64),
+            extra in prop::collection::vec(any::<f64>(), 0..16),
+            perm in any::<prop::sample::Index>(),
+        ) {
+            let a = sum_of(&xs);
+            let mut shuffled = xs.clone();
+            shuffled.reverse();
+            let len = shuffled.len();
+            if len > 1 {
+                shuffled.rotate_left(perm.index(len));
+            }
+            let mut b = ExactSum::new();
+            for (i, &x) in shuffled.iter().enumerate() {
+                b.add(x);
+                if let Some(&y) = extra.get(i) {
+                    b.add(y);
+                }
+            }
+            for &y in extra.iter().rev() {
+                b.sub(y);
+            }
+            // `shuffled` may be shorter than `extra`: the leftovers were never added.
+            for &y in extra.iter().skip(len) {
+                b.add(y);
+            }
+            prop_assert_eq!(&a, &b);
+            prop_assert_eq!(a.value().to_bits(), b.value().to_bits());
+            for n in [1u64, 3, 7] {
+                prop_assert_eq!(a.mean(n).to_bits(), b.mean(n).to_bits());
+            }
+        }
+    }
+}
