@@ -24,10 +24,13 @@ use crate::connectors::format::Schema;
 use crate::expr::compile::{compile, compile_pred};
 use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
+use crate::ops::selector::{AggSpec, Selector};
 use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
+use crate::ops::window_query::{window_query, QueryPlacement, WindowQueryConfig};
 use crate::ops::RecStream;
 use crate::plan::{
-    ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId,
+    ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec, SourceSpec,
+    StatefulPlan, StreamId,
 };
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
 use crate::runtime::metrics::Metrics;
@@ -148,7 +151,10 @@ pub fn build(
         // Queries, producers before consumers (the planner's order).
         for q in &plan.queries {
             let input = stream_of(scope, q.input, &mut producers, &mut built);
-            let out = input.filter_project(compile_query(q, plan.streams[q.input].columns.len()));
+            let out = match &q.stateful {
+                None => input.filter_project(compile_query(q, plan.streams[q.input].columns.len())),
+                Some(st) => window_query(input, q.id, compile_stateful(q, st, cfg.tick_ms)),
+            };
             producers.entry(q.output).or_default().push(out);
         }
         // Sinks: one ordered writer per output, on worker 0. File outputs are encoded
@@ -248,5 +254,54 @@ fn compile_query(q: &QueryPlan, input_arity: usize) -> CompiledQuery {
             Some(q.project.iter().map(compile).collect())
         },
         emits: q.kind != EventKind::Expired,
+    }
+}
+
+fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQueryConfig {
+    let selector = Selector {
+        op: q.id,
+        aggs: st
+            .aggregates
+            .iter()
+            .map(|a| AggSpec {
+                kind: a.kind,
+                arg_type: a.arg_type,
+                arg: a.arg.as_ref().map(compile),
+            })
+            .collect(),
+        group_by: st.group_by.iter().map(compile).collect(),
+        project: q.project.iter().map(compile).collect(),
+        having: st.having.as_ref().map(compile_pred),
+        order_by: st.order_by.clone(),
+        limit: st.limit,
+        offset: st.offset,
+        wants_current: q.kind != EventKind::Expired,
+        wants_expired: q.kind != EventKind::Current,
+    };
+    let placement = match &st.placement {
+        PlacementPlan::Global => QueryPlacement::Global,
+        PlacementPlan::ByRecord => QueryPlacement::ByRecord,
+        PlacementPlan::Keyed(exprs) => {
+            let cols: Vec<usize> = exprs
+                .iter()
+                .filter_map(|e| match e {
+                    ScalarExpr::Column(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            if cols.len() == exprs.len() {
+                QueryPlacement::KeyedColumns(cols)
+            } else {
+                QueryPlacement::Keyed(exprs.iter().map(compile).collect())
+            }
+        }
+    };
+    WindowQueryConfig {
+        name: q.name.clone(),
+        filter: q.filter.as_ref().map(compile_pred),
+        window: st.window.clone(),
+        selector,
+        placement,
+        tick_ms,
     }
 }

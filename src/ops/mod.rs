@@ -3,7 +3,10 @@
 //! the operator's semantics, its state and its time behaviour.
 
 pub mod filter_project;
+pub mod selector;
 pub mod sink_order;
+pub mod window;
+pub mod window_query;
 
 use timely::dataflow::StreamVec;
 

@@ -5,6 +5,7 @@
 // `Err(Diagnostic)` costs nothing that matters, and boxing it would obscure every `?`.
 #![allow(clippy::result_large_err)]
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -14,10 +15,11 @@ use crate::syntax::ast::{self, EventKind, From, SelectItem, SelectList, Statemen
 use crate::value::DataType;
 
 use super::options::{parse_bool_text, parse_duration_text, Options};
-use super::resolve::{default_name, resolve, resolve_bool, Clause, Scope};
+use super::resolve::{default_name, resolve, resolve_bool, AggCollector, Clause, Scope};
+use super::window::{plan_window, Partitioning, WindowKind};
 use super::{
-    Bindings, ErrorStrategy, Format, LatePolicy, Plan, QueryPlan, SinkSpec, SourceSpec, StreamId,
-    StreamInfo, TimeSpec,
+    Bindings, ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, RateEvery,
+    RateMode, RatePlan, SinkSpec, SourceSpec, StatefulPlan, StreamId, StreamInfo, TimeSpec,
 };
 
 /// Schema of dead-letter streams (LANGUAGE.md §2.1).
@@ -610,13 +612,6 @@ impl<'a> Planner<'a> {
     ) -> Result<Option<PendingQuery<'a>>, Diagnostic> {
         let input = match &q.from {
             From::Stream(s) => {
-                if let Some(w) = &s.window {
-                    return Err(not_yet(
-                        "WINDOW",
-                        w.span,
-                        "windows arrive with the windows-and-aggregation work",
-                    ));
-                }
                 if s.inner {
                     return Err(Diagnostic::error(
                         "E0508",
@@ -641,41 +636,6 @@ impl<'a> Planner<'a> {
                 ))
             }
         };
-        if let Some(g) = q.group_by.first() {
-            return Err(not_yet(
-                "GROUP BY",
-                g.span,
-                "aggregation arrives with the windows-and-aggregation work",
-            ));
-        }
-        if let Some(h) = &q.having {
-            return Err(not_yet(
-                "HAVING",
-                h.span,
-                "aggregation arrives with the windows-and-aggregation work",
-            ));
-        }
-        if let Some(o) = q.order_by.first() {
-            return Err(not_yet(
-                "ORDER BY",
-                o.expr.span,
-                "per-chunk ordering arrives with the windows-and-aggregation work",
-            ));
-        }
-        if let Some((_, s)) = q.limit.or(q.offset) {
-            return Err(not_yet(
-                "LIMIT/OFFSET",
-                s,
-                "per-chunk limits arrive with the windows-and-aggregation work",
-            ));
-        }
-        if let Some(r) = &q.output_rate {
-            return Err(not_yet(
-                "OUTPUT rate limiting",
-                r.span,
-                "rate limiting arrives with the windows-and-aggregation work",
-            ));
-        }
         let (target, target_span) = match &q.insert {
             Some(ins) => {
                 if ins.inner {
@@ -779,22 +739,33 @@ impl<'a> Planner<'a> {
             return Err(Diagnostic::error("E0900", "unsupported FROM").at(q.span));
         };
         let info = &self.streams[input];
-        let qualifier = src
+        let qualifier: String = src
             .alias
             .as_ref()
-            .map(|a| a.name.as_str())
-            .unwrap_or(info.name.as_str());
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| info.name.clone());
+        let qualifier = qualifier.as_str();
         let columns = info.columns.clone();
         let stream_name = info.name.clone();
+        let collector = RefCell::new(AggCollector {
+            base: columns.len(),
+            calls: Vec::new(),
+        });
         let mk_scope = |clause| Scope {
             qualifier,
             stream: &stream_name,
             columns: &columns,
             clause,
             query_id: pq.id,
+            aggs: Some(&collector),
+            aliases: &[],
         };
         let filter = match &q.where_ {
             Some(w) => Some(resolve_bool(w, &mk_scope(Clause::Where))?),
+            None => None,
+        };
+        let window = match &src.window {
+            Some(w) => Some((plan_window(w, &columns, qualifier, &stream_name)?, w.span)),
             None => None,
         };
         let mut project: Vec<ScalarExpr> = Vec::new();
@@ -853,12 +824,24 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let kind = q
-            .insert
-            .as_ref()
-            .and_then(|i| i.kind)
-            .unwrap_or(EventKind::Current);
-        if kind == EventKind::Expired {
+        let stateful =
+            self.plan_selector(pq, src, window, &project, &out_cols, &mk_scope, &collector)?;
+        let kind = match (&stateful, q.insert.as_ref().and_then(|i| i.kind)) {
+            (Some(st), None)
+                if matches!(
+                    st.rate,
+                    Some(RatePlan {
+                        mode: RateMode::Snapshot,
+                        ..
+                    })
+                ) =>
+            {
+                EventKind::All
+            }
+            (_, k) => k.unwrap_or(EventKind::Current),
+        };
+        let has_window = stateful.as_ref().is_some_and(|s| s.window.is_some());
+        if kind == EventKind::Expired && !has_window {
             self.warnings.push(
                 Diagnostic::warning(
                     "W0004",
@@ -973,10 +956,255 @@ impl<'a> Planner<'a> {
             input,
             filter,
             project,
+            stateful,
             output,
             kind,
             span: q.span,
         })
+    }
+
+    /// The selector part of a query (§2.4.3–2.4.8): window, aggregates, GROUP BY,
+    /// HAVING, ORDER BY, LIMIT/OFFSET, rate limiting and placement. `None` for a
+    /// stateless query.
+    #[allow(clippy::too_many_arguments)]
+    fn plan_selector<'s>(
+        &mut self,
+        pq: &PendingQuery,
+        src: &ast::StreamSource,
+        window: Option<(WindowKind, Span)>,
+        project: &[ScalarExpr],
+        out_cols: &[(Arc<str>, DataType, Span)],
+        mk_scope: &dyn Fn(Clause) -> Scope<'s>,
+        collector: &RefCell<AggCollector>,
+    ) -> Result<Option<StatefulPlan>, Diagnostic> {
+        let q = pq.q;
+        let base = collector.borrow().base;
+        let uses_aggs = |x: &ScalarExpr| {
+            let mut cols = Vec::new();
+            x.columns(&mut cols);
+            cols.iter().any(|&c| c >= base)
+        };
+        // GROUP BY: input expressions, or the alias of a projected non-aggregate column.
+        let mut group_by = Vec::new();
+        let mut group_attrs = Vec::new();
+        for g in &q.group_by {
+            let alias = match &g.kind {
+                ast::ExprKind::Column {
+                    qualifier: None,
+                    name,
+                } if !mk_scope(Clause::GroupBy)
+                    .columns
+                    .iter()
+                    .any(|(n, _)| n.as_ref() == name.name) =>
+                {
+                    out_cols
+                        .iter()
+                        .position(|(n, _, _)| n.as_ref() == name.name)
+                }
+                _ => None,
+            };
+            let x = match alias {
+                Some(i) => {
+                    if uses_aggs(&project[i]) {
+                        return Err(Diagnostic::error(
+                            "E0301",
+                            format!("GROUP BY `{}` names an aggregated column", out_cols[i].0),
+                        )
+                        .at(g.span)
+                        .help("group by input attributes or expressions over them"));
+                    }
+                    project[i].clone()
+                }
+                None => resolve(g, &mk_scope(Clause::GroupBy))?.0,
+            };
+            if let ScalarExpr::Column(c) = x {
+                group_attrs.push(c);
+            }
+            group_by.push(x);
+        }
+        // HAVING sees the output aliases.
+        let aliases: Vec<(Arc<str>, ScalarExpr, DataType)> = out_cols
+            .iter()
+            .zip(project)
+            .map(|((n, t, _), x)| (n.clone(), x.clone(), *t))
+            .collect();
+        let having = match &q.having {
+            Some(h) => {
+                let scope = Scope {
+                    aliases: &aliases,
+                    ..mk_scope(Clause::Having)
+                };
+                let (x, t) = resolve(h, &scope)?;
+                if t != DataType::Bool && t != DataType::Object {
+                    return Err(Diagnostic::error(
+                        "E0203",
+                        format!("HAVING condition must be BOOL, found {t}"),
+                    )
+                    .at(h.span)
+                    .label(format!("this is {t}"))
+                    .help("write a comparison, e.g. `count() > 2`"));
+                }
+                Some(x)
+            }
+            None => None,
+        };
+        let mut order_by = Vec::new();
+        for k in &q.order_by {
+            let ast::ExprKind::Column {
+                qualifier: None,
+                name,
+            } = &k.expr.kind
+            else {
+                return Err(Diagnostic::error(
+                    "E0510",
+                    "ORDER BY takes the name of an output column",
+                )
+                .at(k.expr.span)
+                .help("name the expression with AS in SELECT and order by that name"));
+            };
+            match out_cols
+                .iter()
+                .position(|(n, _, _)| n.as_ref() == name.name)
+            {
+                Some(i) => order_by.push((i, k.desc)),
+                None => {
+                    let mut d = Diagnostic::error(
+                        "E0510",
+                        format!("ORDER BY `{}` is not an output column", name.name),
+                    )
+                    .at(name.span);
+                    d = match did_you_mean(&name.name, out_cols.iter().map(|(n, _, _)| n.as_ref()))
+                    {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("order keys refer to the names of the SELECT list"),
+                    };
+                    return Err(d);
+                }
+            }
+        }
+        let rate = match &q.output_rate {
+            Some(r) => Some(self.plan_rate(q, r)?),
+            None => None,
+        };
+        if let Some(r) = &q.output_rate {
+            return Err(not_yet(
+                "OUTPUT rate limiting",
+                r.span,
+                "rate limiting is being built; remove the OUTPUT clause for now",
+            ));
+        }
+        let aggregates = std::mem::take(&mut collector.borrow_mut().calls);
+        let stateful = window.is_some()
+            || !aggregates.is_empty()
+            || !group_by.is_empty()
+            || having.is_some()
+            || !order_by.is_empty()
+            || q.limit.is_some()
+            || q.offset.is_some()
+            || rate.is_some();
+        if !stateful {
+            return Ok(None);
+        }
+        // Columns that are neither grouped nor aggregated take the value of the event
+        // that caused the row (§2.4.2); say so, since SQL users expect an error.
+        if !aggregates.is_empty() {
+            for (x, (n, _, span)) in project.iter().zip(out_cols) {
+                if let ScalarExpr::Column(c) = x {
+                    if *c < base
+                        && !group_by
+                            .iter()
+                            .any(|g| matches!(g, ScalarExpr::Column(d) if d == c))
+                    {
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "W0005",
+                                format!("`{n}` is neither grouped nor aggregated"),
+                            )
+                            .at(*span)
+                            .help("its value comes from the event that caused each row; add it to GROUP BY to group by it"),
+                        );
+                    }
+                }
+            }
+        }
+        let (window_kind, window_span) = match window {
+            Some((k, s)) => (Some(k), Some(s)),
+            None => (None, None),
+        };
+        let placement = placement(
+            window_kind.as_ref(),
+            !aggregates.is_empty(),
+            &group_by,
+            &group_attrs,
+            !order_by.is_empty() || q.limit.is_some() || q.offset.is_some(),
+            rate.as_ref(),
+        );
+        let _ = src;
+        Ok(Some(StatefulPlan {
+            window: window_kind,
+            window_span,
+            aggregates,
+            group_by,
+            having,
+            order_by,
+            limit: q.limit.map(|(n, _)| n),
+            offset: q.offset.map(|(n, _)| n).unwrap_or(0),
+            rate,
+            placement,
+        }))
+    }
+
+    fn plan_rate(&mut self, q: &ast::Query, r: &ast::OutputRate) -> Result<RatePlan, Diagnostic> {
+        let every = match &r.every {
+            ast::RateEvery::Events(n, span) => {
+                if *n == 0 {
+                    return Err(
+                        Diagnostic::error("E0511", "OUTPUT EVERY 0 EVENTS never emits")
+                            .at(*span)
+                            .help("the event count must be at least 1"),
+                    );
+                }
+                if r.mode == ast::RateMode::Snapshot {
+                    return Err(Diagnostic::error(
+                        "E0511",
+                        "OUTPUT SNAPSHOT takes a duration, not an event count",
+                    )
+                    .at(*span)
+                    .help("write e.g. OUTPUT SNAPSHOT EVERY 1 SECOND"));
+                }
+                RateEvery::Events(*n)
+            }
+            ast::RateEvery::Time(d) => {
+                let ms = d.millis();
+                if ms <= 0 || d.has_calendar_unit() {
+                    return Err(Diagnostic::error(
+                        "E0511",
+                        "the rate period must be a positive fixed duration",
+                    )
+                    .at(d.span)
+                    .help("write e.g. OUTPUT EVERY 1 SECOND"));
+                }
+                RateEvery::Time(ms)
+            }
+        };
+        let mode = match r.mode {
+            ast::RateMode::Default | ast::RateMode::All => RateMode::All,
+            ast::RateMode::First => RateMode::First,
+            ast::RateMode::Last => RateMode::Last,
+            ast::RateMode::Snapshot => {
+                if let Some(k) = q.insert.as_ref().and_then(|i| i.kind) {
+                    if k != EventKind::All {
+                        return Err(
+                            Diagnostic::error("E0511", "OUTPUT SNAPSHOT emits all events")
+                                .at(r.span)
+                                .help("write INSERT ALL EVENTS INTO or INSERT INTO"),
+                        );
+                    }
+                }
+                RateMode::Snapshot
+            }
+        };
+        Ok(RatePlan { mode, every })
     }
 
     /// Output bindings may name implicit streams too, so they are resolved last.
@@ -1016,4 +1244,50 @@ fn describe(cols: &[(Arc<str>, DataType)]) -> String {
         .map(|(n, t)| format!("{n} {t}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Where a stateful query runs (§3.8). Keyed placement needs every group, every
+/// window interaction and every per-chunk clause to stay inside one key.
+fn placement(
+    window: Option<&WindowKind>,
+    has_aggs: bool,
+    group_by: &[ScalarExpr],
+    group_attrs: &[usize],
+    per_chunk_order: bool,
+    rate: Option<&RatePlan>,
+) -> PlacementPlan {
+    // ORDER BY/LIMIT/OFFSET see a whole chunk; event-count rate limits count globally.
+    if per_chunk_order
+        || matches!(
+            rate,
+            Some(RatePlan {
+                every: RateEvery::Events(_),
+                ..
+            })
+        )
+    {
+        return PlacementPlan::Global;
+    }
+    if rate.is_some() && group_by.is_empty() {
+        return PlacementPlan::Global;
+    }
+    let part = window.map_or(Partitioning::PerEvent, WindowKind::partitioning);
+    let grouped = !group_by.is_empty();
+    match part {
+        Partitioning::Whole => PlacementPlan::Global,
+        Partitioning::PerEvent if grouped => PlacementPlan::Keyed(group_by.to_vec()),
+        Partitioning::PerEvent if has_aggs || window.is_none() => PlacementPlan::Global,
+        Partitioning::PerEvent => PlacementPlan::ByRecord,
+        Partitioning::ByAttrs(attrs) => {
+            let keyed = attrs.iter().map(|&c| ScalarExpr::Column(c)).collect();
+            // Without aggregates groups do not matter; with them, every group must
+            // lie inside one window key.
+            if (!has_aggs && !grouped) || (grouped && attrs.iter().all(|a| group_attrs.contains(a)))
+            {
+                PlacementPlan::Keyed(keyed)
+            } else {
+                PlacementPlan::Global
+            }
+        }
+    }
 }

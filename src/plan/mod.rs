@@ -7,9 +7,11 @@
 //! streams as their producers are planned; a query cycle is an error.
 
 mod catalog;
+pub mod cron;
 pub mod explain;
 mod options;
 mod resolve;
+pub mod window;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -20,6 +22,8 @@ use crate::syntax::ast;
 use crate::value::DataType;
 
 pub use catalog::plan_app;
+pub use resolve::AggCall;
+pub use window::WindowKind;
 
 /// Index of a stream in [`Plan::streams`].
 pub type StreamId = usize;
@@ -168,11 +172,67 @@ pub struct QueryPlan {
     pub name: String,
     pub input: StreamId,
     pub filter: Option<ScalarExpr>,
+    /// The select list: over the input row for a stateless query, over the selector's
+    /// extended row (input columns, then aggregate values) for a stateful one.
     pub project: Vec<ScalarExpr>,
+    /// Window, aggregation and the rest of the selector; `None` when stateless.
+    pub stateful: Option<StatefulPlan>,
     pub output: StreamId,
     /// Which event kinds reach the target (§2.4.6).
     pub kind: ast::EventKind,
     pub span: Span,
+}
+
+/// The selector of a stateful query (LANGUAGE.md §2.4.3–2.4.8, §2.5).
+#[derive(Clone, Debug)]
+pub struct StatefulPlan {
+    /// `None`: aggregation over the whole history.
+    pub window: Option<WindowKind>,
+    pub window_span: Option<Span>,
+    pub aggregates: Vec<AggCall>,
+    /// Group keys over the input row.
+    pub group_by: Vec<ScalarExpr>,
+    /// Over the extended row (aliases already inlined).
+    pub having: Option<ScalarExpr>,
+    /// Output column index and `desc`.
+    pub order_by: Vec<(usize, bool)>,
+    pub limit: Option<u64>,
+    pub offset: u64,
+    pub rate: Option<RatePlan>,
+    pub placement: PlacementPlan,
+}
+
+/// Where a stateful query's records and state live (§3.8).
+#[derive(Clone, Debug)]
+pub enum PlacementPlan {
+    /// Exchanged by the hash of these expressions over the input row.
+    Keyed(Vec<ScalarExpr>),
+    /// Exchanged by the hash of each record's ordering key (events never interact).
+    ByRecord,
+    /// On one worker, chosen by the query id.
+    Global,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateMode {
+    All,
+    First,
+    Last,
+    Snapshot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateEvery {
+    Events(u64),
+    /// Milliseconds; ticks at multiples of it in event time.
+    Time(i64),
+}
+
+/// `OUTPUT [ALL|FIRST|LAST|SNAPSHOT] EVERY …` (§2.4.7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RatePlan {
+    pub mode: RateMode,
+    pub every: RateEvery,
 }
 
 /// Plans `app` with `bindings`; errors (and warnings) as diagnostics.

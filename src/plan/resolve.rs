@@ -8,9 +8,11 @@
 // `Err(Diagnostic)` costs nothing that matters, and boxing it would obscure every `?`.
 #![allow(clippy::result_large_err)]
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Span};
+use crate::expr::aggregate::{resolve_aggregate, AggKind};
 use crate::expr::cast::cast_ok;
 use crate::expr::compile::fold;
 use crate::expr::functions::{self, FnError};
@@ -47,6 +49,12 @@ pub fn is_aggregate(name: &str) -> bool {
 pub enum Clause {
     Where,
     Select,
+    Having,
+    GroupBy,
+    /// Inside an aggregate's argument (a nested aggregate is an error).
+    AggregateArg,
+    /// A window argument.
+    Window,
 }
 
 impl Clause {
@@ -54,8 +62,32 @@ impl Clause {
         match self {
             Clause::Where => "WHERE",
             Clause::Select => "SELECT",
+            Clause::Having => "HAVING",
+            Clause::GroupBy => "GROUP BY",
+            Clause::AggregateArg => "another aggregate's argument",
+            Clause::Window => "a window argument",
         }
     }
+}
+
+/// One aggregate call of a query (§2.6), evaluated per group by the selector.
+#[derive(Clone, Debug)]
+pub struct AggCall {
+    pub kind: AggKind,
+    /// The argument over the input row; `None` for `count()`/`count(*)`.
+    pub arg: Option<ScalarExpr>,
+    pub arg_type: DataType,
+    pub ty: DataType,
+    /// Printed call, to share one accumulator between identical calls.
+    pub text: String,
+}
+
+/// Collects the aggregate calls of SELECT and HAVING. A call resolves to the column
+/// `base + j` of the selector's extended row (input columns, then aggregate values).
+#[derive(Debug, Default)]
+pub struct AggCollector {
+    pub base: usize,
+    pub calls: Vec<AggCall>,
 }
 
 /// The names visible to an expression: one input relation.
@@ -68,6 +100,12 @@ pub struct Scope<'a> {
     pub clause: Clause,
     /// Seed for deterministic `uuid()` (the query id).
     pub query_id: u32,
+    /// Where SELECT and HAVING put their aggregate calls; `None` where aggregates are
+    /// not allowed.
+    pub aggs: Option<&'a RefCell<AggCollector>>,
+    /// Output aliases visible in HAVING (resolved select expressions); they win over
+    /// input attributes of the same name, as HAVING sees the output row (§2.4.4).
+    pub aliases: &'a [(Arc<str>, ScalarExpr, DataType)],
 }
 
 pub type Typed = (ScalarExpr, DataType);
@@ -148,6 +186,15 @@ fn column(
                 d.help(format!("the input is `{}`", scope.qualifier))
             };
             return Err(d);
+        }
+    }
+    if qualifier.is_none() {
+        if let Some((_, x, t)) = scope
+            .aliases
+            .iter()
+            .find(|(n, _, _)| n.as_ref() == name.name)
+        {
+            return Ok((x.clone(), *t));
         }
     }
     match scope
@@ -431,14 +478,7 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
             distinct,
         } => {
             if is_aggregate(&name.name) && ns.is_none() {
-                return Err(match scope.clause {
-                    Clause::Select => Diagnostic::error("E0900", format!("aggregate `{}` is not supported yet", name.name))
-                        .at(e.span)
-                        .help("aggregation arrives with the windows-and-aggregation work; stateless queries only for now"),
-                    c => Diagnostic::error("E0301", format!("aggregate `{}` is not allowed in {}", name.name, c.word()))
-                        .at(e.span)
-                        .help(if c == Clause::Where { "filter aggregated rows with HAVING" } else { "aggregates belong in SELECT or HAVING" }),
-                });
+                return aggregate_call(e, name, args, *star, *distinct, scope, depth);
             }
             if let Some(ns) = ns {
                 return Err(Diagnostic::error(
@@ -734,4 +774,87 @@ pub fn default_name(e: &Expr, position: usize) -> (String, bool) {
 /// Text of an expression for messages and EXPLAIN.
 pub fn expr_text(e: &Expr) -> String {
     print_expr(e)
+}
+
+/// An aggregate call in SELECT or HAVING: resolves its argument over the input row and
+/// registers it with the query's collector (identical calls share one accumulator).
+fn aggregate_call(
+    e: &Expr,
+    name: &crate::syntax::ast::Ident,
+    args: &[Expr],
+    star: bool,
+    distinct: bool,
+    scope: &Scope,
+    depth: usize,
+) -> Result<Typed, Diagnostic> {
+    let collector = match (scope.clause, scope.aggs) {
+        (Clause::Select | Clause::Having, Some(c)) => c,
+        (c, _) => {
+            let help = match c {
+                Clause::Where => "filter aggregated rows with HAVING",
+                Clause::AggregateArg => {
+                    "aggregates cannot be nested; compute the inner one in an earlier query"
+                }
+                _ => "aggregates belong in SELECT or HAVING",
+            };
+            return Err(Diagnostic::error(
+                "E0301",
+                format!("aggregate `{}` is not allowed in {}", name.name, c.word()),
+            )
+            .at(e.span)
+            .help(help));
+        }
+    };
+    if distinct {
+        return Err(Diagnostic::error(
+            "E0206",
+            format!("DISTINCT inside `{}` is not supported", name.name),
+        )
+        .at(e.span)
+        .help("count distinct values with `distinctCount(x)`"));
+    }
+    let inner = Scope {
+        clause: Clause::AggregateArg,
+        aggs: None,
+        aliases: &[],
+        ..*scope
+    };
+    let mut resolved = Vec::with_capacity(args.len());
+    for a in args {
+        let (x, t) = resolve_inner(a, &inner, depth + 1)?;
+        resolved.push((fold(x), t));
+    }
+    let types: Vec<DataType> = resolved.iter().map(|(_, t)| *t).collect();
+    let (kind, ty) = resolve_aggregate(&name.name, &types, star).map_err(|err| {
+        Diagnostic::error("E0206", err.message(&name.name))
+            .at(e.span)
+            .help("see the aggregate functions of LANGUAGE.md §2.6")
+    })?;
+    let (arg, arg_type) = match kind {
+        AggKind::CountAll => (None, DataType::Long),
+        _ => match resolved.into_iter().next() {
+            Some((x, t)) => (Some(x), t),
+            None => (None, DataType::Object),
+        },
+    };
+    let text = format!(
+        "{:?}({})",
+        kind,
+        args.iter().map(print_expr).collect::<Vec<_>>().join(", ")
+    );
+    let mut c = collector.borrow_mut();
+    let j = match c.calls.iter().position(|k| k.text == text) {
+        Some(j) => j,
+        None => {
+            c.calls.push(AggCall {
+                kind,
+                arg,
+                arg_type,
+                ty,
+                text,
+            });
+            c.calls.len() - 1
+        }
+    };
+    Ok((ScalarExpr::Column(c.base + j), ty))
 }

@@ -100,6 +100,10 @@ impl Ctx<'_> {
         }));
         seq
     }
+    /// Emits a record whose ordering key the logic has computed itself.
+    pub fn push(&mut self, rec: Rec) {
+        self.out.push(rec);
+    }
     /// Emits output `index` caused by input key `parent` (key `parent ++ (op, index)`).
     pub fn emit(
         &mut self,

@@ -1,0 +1,252 @@
+//! Windows (LANGUAGE.md §2.5): what a query's input looks like to its selector.
+//!
+//! A window turns arriving events and its own event-time timers into **chunks**
+//! (§2.4.8): sequences of CURRENT, EXPIRED and RESET events that it pushes into a
+//! [`ChunkSink`] (the selector). A chunk caused by an arrival is stamped with the
+//! arrival's time; a chunk caused by a timer with the timer's time (§3.2). Batch
+//! windows mark their boundary chunks as batch flushes.
+//!
+//! One window instance holds the state of one key group (§3.8): the query operator
+//! ([`super::window_query`]) keeps an instance per key group it owns and routes each
+//! timer back to the instance that set it. Events reach a window in `(time, key)`
+//! order, with timers due at time τ delivered before events stamped τ (§3.3), so a
+//! window never needs to reorder anything.
+//!
+//! Each window kind lives in its own file and implements [`WindowOp`]; the [`Window`]
+//! enum dispatches without trait objects and serialises for checkpoints.
+
+pub mod length;
+pub mod none;
+pub mod time;
+pub mod time_batch;
+
+use serde::{Deserialize, Serialize};
+
+use crate::plan::WindowKind;
+use crate::runtime::record::OrdKey;
+use crate::value::Row;
+
+/// An event held by a window. `id` is its arrival number inside the key group: it
+/// identifies the event to removal-capable aggregates (`first`, `last`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Ev {
+    pub id: u64,
+    /// The event's own time (not the time of any chunk it appears in).
+    pub time: i64,
+    pub key: OrdKey,
+    pub row: Row,
+}
+
+/// What caused a chunk; decides the ordering keys of the rows it produces (§3.3).
+#[derive(Clone, Debug)]
+pub enum Cause {
+    /// An arriving event with this key: rows are its children.
+    Arrival(OrdKey),
+    /// A timer of the operator. `chunk` identifies the chunk among the operator's
+    /// timer chunks at the same time (empty when there is one chunk per time, e.g. a
+    /// batch boundary; a session's first event for a session close).
+    Timer { chunk: OrdKey },
+}
+
+/// One chunk's header.
+#[derive(Clone, Debug)]
+pub struct Chunk {
+    /// Emission time of every row of the chunk.
+    pub time: i64,
+    /// A batch flush (§2.4.8): with aggregates, one row per group.
+    pub batch: bool,
+    pub cause: Cause,
+}
+
+/// Receives chunks: `begin`, then events in chunk order, then `end`.
+pub trait ChunkSink {
+    fn begin(&mut self, chunk: Chunk);
+    fn current(&mut self, ev: &Ev);
+    fn expired(&mut self, ev: &Ev);
+    fn reset(&mut self);
+    fn end(&mut self);
+}
+
+/// Event-time timers of the key group being processed. A timer fires once, at its
+/// time, before the events stamped with that time; `tag` comes back with it.
+pub trait Timers {
+    fn set(&mut self, time: i64, tag: u64);
+}
+
+/// What the selector needs from a window beyond its kind.
+#[derive(Clone, Copy, Debug)]
+pub struct WindowNeeds {
+    /// Some EXPIRED row is used (INSERT EXPIRED/ALL EVENTS, or aggregates that must
+    /// see removals). When false, windows may skip emitting EXPIRED events whose
+    /// only effect would be on rows nobody reads.
+    pub expired: bool,
+}
+
+/// The behaviour of one window kind (per key group).
+pub trait WindowOp {
+    /// An event arrives (in `(time, key)` order).
+    fn on_arrival<S: ChunkSink>(&mut self, ev: Ev, timers: &mut dyn Timers, out: &mut S);
+    /// A timer set by this instance is due.
+    fn on_timer<S: ChunkSink>(&mut self, time: i64, tag: u64, timers: &mut dyn Timers, out: &mut S);
+    /// Calls `f` on every held event, oldest first (OUTPUT SNAPSHOT).
+    fn for_each_held(&self, f: &mut dyn FnMut(&Ev));
+}
+
+/// Emits a one-event arrival chunk `[CURRENT ev]`.
+pub fn arrival_chunk<S: ChunkSink>(ev: &Ev, out: &mut S) {
+    out.begin(Chunk {
+        time: ev.time,
+        batch: false,
+        cause: Cause::Arrival(ev.key.clone()),
+    });
+    out.current(ev);
+    out.end();
+}
+
+macro_rules! windows {
+    ($($variant:ident($ty:ty)),* $(,)?) => {
+        /// Every window kind, dispatched by `match`.
+        #[derive(Clone, Debug, Serialize, Deserialize)]
+        pub enum Window {
+            $($variant($ty)),*
+        }
+
+        impl WindowOp for Window {
+            fn on_arrival<S: ChunkSink>(&mut self, ev: Ev, timers: &mut dyn Timers, out: &mut S) {
+                match self {
+                    $(Window::$variant(w) => w.on_arrival(ev, timers, out)),*
+                }
+            }
+            fn on_timer<S: ChunkSink>(&mut self, time: i64, tag: u64, timers: &mut dyn Timers, out: &mut S) {
+                match self {
+                    $(Window::$variant(w) => w.on_timer(time, tag, timers, out)),*
+                }
+            }
+            fn for_each_held(&self, f: &mut dyn FnMut(&Ev)) {
+                match self {
+                    $(Window::$variant(w) => w.for_each_held(f)),*
+                }
+            }
+        }
+    };
+}
+
+windows! {
+    NoWindow(none::NoWindow),
+    Length(length::LengthWindow),
+    Time(time::TimeWindow),
+    TimeBatch(time_batch::TimeBatchWindow),
+}
+
+impl Window {
+    /// A fresh window for one key group; `None` for a kind this build cannot run
+    /// (the planner rejects those first).
+    pub fn new(kind: Option<&WindowKind>, needs: WindowNeeds) -> Option<Window> {
+        let Some(kind) = kind else {
+            return Some(Window::NoWindow(none::NoWindow));
+        };
+        Some(match kind {
+            WindowKind::Length { n } => Window::Length(length::LengthWindow::new(*n)),
+            WindowKind::Time { t } => Window::Time(time::TimeWindow::new(*t, needs)),
+            WindowKind::TimeBatch {
+                t,
+                start,
+                stream_current,
+            } => Window::TimeBatch(time_batch::TimeBatchWindow::new(
+                *t,
+                *start,
+                *stream_current,
+                needs,
+            )),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A recording sink and timer list for window unit tests.
+    use super::*;
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Item {
+        Begin { time: i64, batch: bool },
+        Current(u64),
+        Expired(u64),
+        Reset,
+        End,
+    }
+
+    #[derive(Default)]
+    pub struct Recorder {
+        pub items: Vec<Item>,
+    }
+
+    impl ChunkSink for Recorder {
+        fn begin(&mut self, chunk: Chunk) {
+            self.items.push(Item::Begin {
+                time: chunk.time,
+                batch: chunk.batch,
+            });
+        }
+        fn current(&mut self, ev: &Ev) {
+            self.items.push(Item::Current(ev.id));
+        }
+        fn expired(&mut self, ev: &Ev) {
+            self.items.push(Item::Expired(ev.id));
+        }
+        fn reset(&mut self) {
+            self.items.push(Item::Reset);
+        }
+        fn end(&mut self) {
+            self.items.push(Item::End);
+        }
+    }
+
+    #[derive(Default)]
+    pub struct TimerList {
+        pub due: Vec<(i64, u64)>,
+    }
+
+    impl Timers for TimerList {
+        fn set(&mut self, time: i64, tag: u64) {
+            self.due.push((time, tag));
+        }
+    }
+
+    impl TimerList {
+        /// Removes and returns the earliest timer due at or before `t`.
+        pub fn pop_due(&mut self, t: i64) -> Option<(i64, u64)> {
+            let i = (0..self.due.len())
+                .filter(|&i| self.due[i].0 <= t)
+                .min_by_key(|&i| self.due[i])?;
+            Some(self.due.remove(i))
+        }
+    }
+
+    pub fn ev(id: u64, time: i64) -> Ev {
+        Ev {
+            id,
+            time,
+            key: crate::runtime::record::source_key(1, id),
+            row: Vec::new().into_boxed_slice(),
+        }
+    }
+
+    /// Feeds events (by time) and fires timers first at each time, then fires the
+    /// rest (end of input); returns what the sink saw.
+    pub fn drive<W: WindowOp>(w: &mut W, events: &[(u64, i64)]) -> Vec<Item> {
+        let mut out = Recorder::default();
+        let mut timers = TimerList::default();
+        for &(id, t) in events {
+            while let Some((tt, tag)) = timers.pop_due(t) {
+                w.on_timer(tt, tag, &mut timers, &mut out);
+            }
+            w.on_arrival(ev(id, t), &mut timers, &mut out);
+        }
+        while let Some((tt, tag)) = timers.pop_due(i64::MAX) {
+            w.on_timer(tt, tag, &mut timers, &mut out);
+        }
+        out.items
+    }
+}
