@@ -20,8 +20,8 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -34,8 +34,9 @@ use timely::dataflow::operators::generic::operator::source;
 use timely::dataflow::operators::generic::Operator;
 use timely::dataflow::operators::Capability;
 
-const CHUNK_SIZE: u64 = 4 << 20;
-const TICK_MS: u64 = 100;
+#[path = "common/baseline.rs"]
+mod baseline;
+use baseline::{split_chunks, split_timely_args, Reader, TICK_MS};
 /// Lines decoded per activation, so worker 0 also gets to run its writer regularly.
 const BATCH: usize = 16 * 1024;
 const PRICE_THRESHOLD: f64 = 900.0;
@@ -83,27 +84,19 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut timely = Vec::new();
+    let (timely, rest) = split_timely_args(std::env::args().skip(1))?;
     let mut parser = Parser::Sonic;
     let mut positional = Vec::new();
-    let mut it = std::env::args().skip(1);
+    let mut it = rest.into_iter();
     while let Some(a) = it.next() {
-        match a.as_str() {
-            "-w" | "-n" | "-p" | "-h" | "--threads" | "--processes" | "--process"
-            | "--hostfile" => {
-                let v = it.next().ok_or(format!("{a} needs a value"))?;
-                timely.push(a);
-                timely.push(v);
+        if a == "--parser" {
+            parser = match it.next().as_deref() {
+                Some("sonic") => Parser::Sonic,
+                Some("serde") => Parser::Serde,
+                other => return Err(format!("--parser sonic|serde, got {other:?}")),
             }
-            "--parser" => {
-                parser = match it.next().as_deref() {
-                    Some("sonic") => Parser::Sonic,
-                    Some("serde") => Parser::Serde,
-                    other => return Err(format!("--parser sonic|serde, got {other:?}")),
-                }
-            }
-            _ if a.starts_with("-w") && a.len() > 2 => timely.push(a),
-            _ => positional.push(a),
+        } else {
+            positional.push(a);
         }
     }
     let [input, output]: [String; 2] = positional
@@ -115,75 +108,6 @@ fn parse_args() -> Result<Args, String> {
         input: input.into(),
         output: output.into(),
     })
-}
-
-/// Byte ranges `[start, end)` of the chunks: multiples of `CHUNK_SIZE` moved forward to
-/// the next line start.
-fn split_chunks(path: &Path) -> io::Result<Vec<(u64, u64)>> {
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let mut chunks = Vec::new();
-    let mut start = 0u64;
-    let mut buf = vec![0u8; 64 * 1024];
-    while start < len {
-        let mut end = ((start / CHUNK_SIZE) + 1) * CHUNK_SIZE;
-        if end >= len {
-            end = len;
-        } else {
-            // Move to the byte after the next newline at or after end - 1.
-            file.seek(SeekFrom::Start(end - 1))?;
-            let mut at = end - 1;
-            loop {
-                let n = file.read(&mut buf)?;
-                if n == 0 {
-                    at = len;
-                    break;
-                }
-                if let Some(p) = memchr::memchr(b'\n', &buf[..n]) {
-                    at += p as u64 + 1;
-                    break;
-                }
-                at += n as u64;
-            }
-            end = at.min(len);
-        }
-        chunks.push((start, end));
-        start = end;
-    }
-    Ok(chunks)
-}
-
-/// One worker's reading state: its chunks, the current chunk's bytes and position.
-struct Reader {
-    file: File,
-    chunks: Vec<(u64, u64)>,
-    next_chunk: usize,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-impl Reader {
-    /// The next line of this worker's chunks, without its terminator.
-    #[inline]
-    fn next_line(&mut self) -> io::Result<Option<&[u8]>> {
-        while self.pos >= self.buf.len() {
-            let Some(&(start, end)) = self.chunks.get(self.next_chunk) else {
-                return Ok(None);
-            };
-            self.next_chunk += 1;
-            self.buf.resize((end - start) as usize, 0);
-            self.file.seek(SeekFrom::Start(start))?;
-            self.file.read_exact(&mut self.buf)?;
-            self.pos = 0;
-        }
-        let rest = &self.buf[self.pos..];
-        let (line, used) = match memchr::memchr(b'\n', rest) {
-            Some(p) => (&rest[..p], p + 1),
-            None => (rest, rest.len()),
-        };
-        self.pos += used;
-        Ok(Some(line.strip_suffix(b"\r").unwrap_or(line)))
-    }
 }
 
 /// `{"symbol":"…","price":…,"volume":…,"_ts":…}\n`
@@ -238,20 +162,8 @@ fn main() {
     let guards = timely::execute_from_args(args.timely.into_iter(), move |worker| {
         let index = worker.index();
         let peers = worker.peers();
-        let mine: Vec<(u64, u64)> = chunks
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % peers == index)
-            .map(|(_, c)| *c)
-            .collect();
-        let file = File::open(&input).unwrap_or_else(|e| panic!("{}: {e}", input.display()));
-        let mut reader = Reader {
-            file,
-            chunks: mine,
-            next_chunk: 0,
-            buf: Vec::with_capacity(CHUNK_SIZE as usize + 4096),
-            pos: 0,
-        };
+        let mut reader = Reader::for_worker(&input, &chunks, index, peers)
+            .unwrap_or_else(|e| panic!("{}: {e}", input.display()));
         let (read, bad, written) = (Arc::clone(&read2), Arc::clone(&bad2), Arc::clone(&written2));
         let mut writer = if index == 0 {
             Some(BufWriter::with_capacity(
