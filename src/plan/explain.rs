@@ -3,7 +3,11 @@
 
 use std::fmt::Write;
 
-use super::{ErrorStrategy, Format, LatePolicy, Plan, SinkSpec, SourceSpec};
+use super::{
+    ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, RateEvery, RateMode,
+    SinkSpec, SourceSpec, StatefulPlan,
+};
+use crate::expr::ir::ScalarExpr;
 
 fn fmt_name(f: Format) -> &'static str {
     match f {
@@ -89,16 +93,21 @@ pub fn explain(plan: &Plan, source: &str) -> String {
             q.id, q.name, plan.streams[q.input].name, plan.streams[q.output].name
         );
         let _ = writeln!(out, "    {text}");
-        let mut ops = Vec::new();
-        if q.filter.is_some() {
-            ops.push("filter");
+        match &q.stateful {
+            None => {
+                let mut ops = Vec::new();
+                if q.filter.is_some() {
+                    ops.push("filter");
+                }
+                ops.push("project");
+                let _ = writeln!(
+                    out,
+                    "    operators: {} (fused, stateless); parallelism: every worker, no exchange",
+                    ops.join(" + ")
+                );
+            }
+            Some(st) => explain_stateful(&mut out, plan, q, st),
         }
-        ops.push("project");
-        let _ = writeln!(
-            out,
-            "    operators: {} (fused, stateless); parallelism: every worker, no exchange",
-            ops.join(" + ")
-        );
     }
     let _ = writeln!(out, "sinks:");
     for s in plan.streams.iter().filter(|s| !s.sinks.is_empty()) {
@@ -117,4 +126,75 @@ pub fn explain(plan: &Plan, source: &str) -> String {
         let _ = writeln!(out, "warnings: {}", plan.warnings.len());
     }
     out
+}
+
+/// A stateful query: its operator chain, placement and state.
+fn explain_stateful(out: &mut String, plan: &Plan, q: &QueryPlan, st: &StatefulPlan) {
+    let cols = &plan.streams[q.input].columns;
+    let name_of = |e: &ScalarExpr| match e {
+        ScalarExpr::Column(c) => cols.get(*c).map_or("?".to_string(), |(n, _)| n.to_string()),
+        _ => "expression".to_string(),
+    };
+    let mut ops = Vec::new();
+    if q.filter.is_some() {
+        ops.push("filter (before the window, on the reading worker)".to_string());
+    }
+    ops.push(match &st.window {
+        Some(w) => format!("window {}", w.name()),
+        None => "no window (aggregates over the whole history)".to_string(),
+    });
+    let mut sel = Vec::new();
+    if !st.aggregates.is_empty() {
+        let names: Vec<&str> = st.aggregates.iter().map(|a| a.kind.name()).collect();
+        sel.push(format!("aggregates {}", names.join(", ")));
+    }
+    if !st.group_by.is_empty() {
+        let keys: Vec<String> = st.group_by.iter().map(name_of).collect();
+        sel.push(format!("GROUP BY {}", keys.join(", ")));
+    }
+    if st.having.is_some() {
+        sel.push("HAVING".into());
+    }
+    if !st.order_by.is_empty() || st.limit.is_some() || st.offset > 0 {
+        sel.push("ORDER BY/LIMIT/OFFSET per chunk".into());
+    }
+    ops.push(if sel.is_empty() {
+        "selector".to_string()
+    } else {
+        format!("selector ({})", sel.join("; "))
+    });
+    if let Some(r) = &st.rate {
+        let mode = match r.mode {
+            RateMode::All => "ALL",
+            RateMode::First => "FIRST",
+            RateMode::Last => "LAST",
+            RateMode::Snapshot => "SNAPSHOT",
+        };
+        ops.push(match r.every {
+            RateEvery::Events(n) => format!("rate limit {mode} every {n} events"),
+            RateEvery::Time(ms) => format!("rate limit {mode} every {ms} ms (event time)"),
+        });
+    }
+    let _ = writeln!(out, "    operators: {}", ops.join(" → "));
+    let placement = match &st.placement {
+        PlacementPlan::Keyed(keys) => {
+            let keys: Vec<String> = keys.iter().map(name_of).collect();
+            format!(
+                "keyed: exchange by hash({}) into 128 key groups spread over all workers",
+                keys.join(", ")
+            )
+        }
+        PlacementPlan::ByRecord => {
+            "keyed by record: events never interact, exchange by hash of each record's ordering key over 128 key groups".to_string()
+        }
+        PlacementPlan::Global => format!(
+            "global: runs on ONE worker (worker {} mod the number of workers); does not scale with -w/-n",
+            q.id
+        ),
+    };
+    let _ = writeln!(out, "    parallelism: {placement}");
+    let _ = writeln!(
+        out,
+        "    state: per key group (window contents and one accumulator set per group); time: processed per event time in (time, key) order, timers first"
+    );
 }
