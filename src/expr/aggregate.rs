@@ -56,7 +56,7 @@
 //! * `unionSet` is not supported (there is no set type in v1): it resolves as unknown.
 
 use std::cmp::Ordering;
-use std::collections::{btree_map, hash_map, BTreeMap};
+use std::collections::{btree_map, hash_map, BTreeMap, VecDeque};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -472,6 +472,24 @@ pub enum Acc {
         trues: u64,
         falses: u64,
     },
+    /// `min` when events leave in arrival order (FIFO windows): a monotonic deque of
+    /// `(event id, key)` with increasing keys; O(1) amortised per event.
+    MinFifo {
+        ty: DataType,
+        q: VecDeque<(u64, Key)>,
+    },
+    /// `max` for FIFO windows: a monotonic deque with decreasing keys.
+    MaxFifo {
+        ty: DataType,
+        q: VecDeque<(u64, Key)>,
+    },
+    /// `first`/`last` for FIFO windows: the held non-NULL values in arrival order.
+    FirstFifo {
+        q: VecDeque<(u64, Value)>,
+    },
+    LastFifo {
+        q: VecDeque<(u64, Value)>,
+    },
     /// Held non-NULL values by event id.
     First {
         #[serde(with = "btree_pairs")]
@@ -536,6 +554,25 @@ impl Acc {
         }
     }
 
+    /// Like [`Acc::new`], for a window whose events leave in arrival order (or are
+    /// only ever reset): `min`, `max`, `first` and `last` then keep deques instead of
+    /// ordered maps. Removing events in any other order gives wrong results.
+    pub fn new_fifo(kind: AggKind, arg_type: DataType) -> Acc {
+        match kind {
+            AggKind::Min => Acc::MinFifo {
+                ty: arg_type,
+                q: VecDeque::new(),
+            },
+            AggKind::Max => Acc::MaxFifo {
+                ty: arg_type,
+                q: VecDeque::new(),
+            },
+            AggKind::First => Acc::FirstFifo { q: VecDeque::new() },
+            AggKind::Last => Acc::LastFifo { q: VecDeque::new() },
+            _ => Acc::new(kind, arg_type),
+        }
+    }
+
     /// The aggregate this accumulates.
     pub fn kind(&self) -> AggKind {
         match self {
@@ -544,8 +581,10 @@ impl Acc {
             Acc::SumInt { .. } | Acc::SumFloat { .. } => AggKind::Sum,
             Acc::AvgInt { .. } | Acc::AvgFloat { .. } => AggKind::Avg,
             Acc::StdDev { .. } => AggKind::StdDev,
-            Acc::Min { .. } => AggKind::Min,
-            Acc::Max { .. } => AggKind::Max,
+            Acc::Min { .. } | Acc::MinFifo { .. } => AggKind::Min,
+            Acc::Max { .. } | Acc::MaxFifo { .. } => AggKind::Max,
+            Acc::FirstFifo { .. } => AggKind::First,
+            Acc::LastFifo { .. } => AggKind::Last,
             Acc::MinForever { .. } => AggKind::MinForever,
             Acc::MaxForever { .. } => AggKind::MaxForever,
             Acc::DistinctCount { .. } => AggKind::DistinctCount,
@@ -589,6 +628,28 @@ impl Acc {
             Acc::Min { ty, held } | Acc::Max { ty, held } => {
                 if let Some(k) = Key::of(v, *ty) {
                     *held.entry(k).or_insert(0) += 1;
+                }
+            }
+            Acc::MinFifo { ty, q } => {
+                if let Some(k) = Key::of(v, *ty) {
+                    // An older value that is not smaller can never be the minimum again.
+                    while q.back().is_some_and(|(_, b)| *b >= k) {
+                        q.pop_back();
+                    }
+                    q.push_back((id, k));
+                }
+            }
+            Acc::MaxFifo { ty, q } => {
+                if let Some(k) = Key::of(v, *ty) {
+                    while q.back().is_some_and(|(_, b)| *b <= k) {
+                        q.pop_back();
+                    }
+                    q.push_back((id, k));
+                }
+            }
+            Acc::FirstFifo { q } | Acc::LastFifo { q } => {
+                if !v.is_null() {
+                    q.push_back((id, v.clone()));
                 }
             }
             Acc::MinForever { ty, best } => {
@@ -666,6 +727,18 @@ impl Acc {
                 }
             }
             Acc::MinForever { .. } | Acc::MaxForever { .. } => {}
+            Acc::MinFifo { q, .. } | Acc::MaxFifo { q, .. } => {
+                // The oldest held event leaves; it is at the front unless a later
+                // value dominated it (then it is already gone).
+                if q.front().is_some_and(|(i, _)| *i == id) {
+                    q.pop_front();
+                }
+            }
+            Acc::FirstFifo { q } | Acc::LastFifo { q } => {
+                if q.front().is_some_and(|(i, _)| *i == id) {
+                    q.pop_front();
+                }
+            }
             Acc::DistinctCount { held } => {
                 if let Some(k) = Key::distinct(v) {
                     if let hash_map::Entry::Occupied(mut e) = held.entry(k) {
@@ -706,6 +779,8 @@ impl Acc {
                 *n = 0;
             }
             Acc::Min { held, .. } | Acc::Max { held, .. } => held.clear(),
+            Acc::MinFifo { q, .. } | Acc::MaxFifo { q, .. } => q.clear(),
+            Acc::FirstFifo { q } | Acc::LastFifo { q } => q.clear(),
             Acc::MinForever { .. } | Acc::MaxForever { .. } => {}
             Acc::DistinctCount { held } => held.clear(),
             Acc::And { trues, falses } | Acc::Or { trues, falses } => {
@@ -765,6 +840,11 @@ impl Acc {
             Acc::MinForever { ty, best } | Acc::MaxForever { ty, best } => {
                 best.as_ref().map_or(Value::Null, |k| k.to_value(*ty))
             }
+            Acc::MinFifo { ty, q } | Acc::MaxFifo { ty, q } => {
+                q.front().map_or(Value::Null, |(_, k)| k.to_value(*ty))
+            }
+            Acc::FirstFifo { q } => q.front().map_or(Value::Null, |(_, v)| v.clone()),
+            Acc::LastFifo { q } => q.back().map_or(Value::Null, |(_, v)| v.clone()),
             Acc::DistinctCount { held } => long(held.len() as u64),
             Acc::And { trues, falses } => Value::Bool(*trues > 0 && *falses == 0),
             Acc::Or { trues, .. } => Value::Bool(*trues > 0),
@@ -1706,6 +1786,37 @@ mod tests {
             rot in any::<usize>(),
         ) {
             order_independent(T::Double, &xs, &extra, rot)?;
+        }
+
+        #[test]
+        fn fifo_accumulators_equal_ordered_maps(
+            ops in prop::collection::vec((any::<bool>(), prop_oneof![
+                4 => (-5i64..5).prop_map(Value::Long),
+                1 => Just(Value::Null),
+                1 => any::<f64>().prop_map(d),
+            ]), 0..60),
+        ) {
+            // Adds, and removals of the oldest held event (a FIFO window).
+            for kind in [AggKind::Min, AggKind::Max, AggKind::First, AggKind::Last] {
+                for ty in [T::Double, T::Object] {
+                    let mut fifo = Acc::new_fifo(kind, ty);
+                    let mut map = Acc::new(kind, ty);
+                    let mut held = std::collections::VecDeque::new();
+                    for (i, (remove, v)) in ops.iter().enumerate() {
+                        if *remove {
+                            if let Some((id, old)) = held.pop_front() {
+                                fifo.remove(id, &old);
+                                map.remove(id, &old);
+                            }
+                        } else {
+                            fifo.add(i as u64, v);
+                            map.add(i as u64, v);
+                            held.push_back((i as u64, v.clone()));
+                        }
+                        prop_assert_eq!(format!("{:?}", fifo.value()), format!("{:?}", map.value()));
+                    }
+                }
+            }
         }
 
         #[test]
