@@ -16,6 +16,7 @@
 //! enum dispatches without trait objects and serialises for checkpoints.
 
 pub mod length;
+pub mod length_batch;
 pub mod none;
 pub mod time;
 pub mod time_batch;
@@ -136,6 +137,7 @@ windows! {
     Length(length::LengthWindow),
     Time(time::TimeWindow),
     TimeBatch(time_batch::TimeBatchWindow),
+    LengthBatch(length_batch::LengthBatchWindow),
 }
 
 impl Window {
@@ -158,6 +160,9 @@ impl Window {
                 *stream_current,
                 needs,
             )),
+            WindowKind::LengthBatch { n, stream_current } => Window::LengthBatch(
+                length_batch::LengthBatchWindow::new(*n, *stream_current, needs),
+            ),
             _ => return None,
         })
     }
