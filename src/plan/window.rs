@@ -459,7 +459,7 @@ pub fn plan_window(
 }
 
 /// Window kinds the operators implement (by [`WindowKind::name`]).
-const RUNNABLE: &[&str] = &["length", "time", "timeBatch", "lengthBatch"];
+const RUNNABLE: &[&str] = &["length", "time", "timeBatch", "lengthBatch", "externalTime"];
 
 struct Args<'a> {
     window: &'a str,

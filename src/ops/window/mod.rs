@@ -15,6 +15,7 @@
 //! Each window kind lives in its own file and implements [`WindowOp`]; the [`Window`]
 //! enum dispatches without trait objects and serialises for checkpoints.
 
+pub mod external_time;
 pub mod length;
 pub mod length_batch;
 pub mod none;
@@ -138,6 +139,7 @@ windows! {
     Time(time::TimeWindow),
     TimeBatch(time_batch::TimeBatchWindow),
     LengthBatch(length_batch::LengthBatchWindow),
+    ExternalTime(external_time::ExternalTimeWindow),
 }
 
 impl Window {
@@ -163,6 +165,9 @@ impl Window {
             WindowKind::LengthBatch { n, stream_current } => Window::LengthBatch(
                 length_batch::LengthBatchWindow::new(*n, *stream_current, needs),
             ),
+            WindowKind::ExternalTime { attr, t } => {
+                Window::ExternalTime(external_time::ExternalTimeWindow::new(*attr, *t))
+            }
             _ => return None,
         })
     }
