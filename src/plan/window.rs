@@ -459,7 +459,14 @@ pub fn plan_window(
 }
 
 /// Window kinds the operators implement (by [`WindowKind::name`]).
-const RUNNABLE: &[&str] = &["length", "time", "timeBatch", "lengthBatch", "externalTime"];
+const RUNNABLE: &[&str] = &[
+    "length",
+    "time",
+    "timeBatch",
+    "lengthBatch",
+    "externalTime",
+    "externalTimeBatch",
+];
 
 struct Args<'a> {
     window: &'a str,

@@ -16,6 +16,7 @@
 //! enum dispatches without trait objects and serialises for checkpoints.
 
 pub mod external_time;
+pub mod external_time_batch;
 pub mod length;
 pub mod length_batch;
 pub mod none;
@@ -140,6 +141,7 @@ windows! {
     TimeBatch(time_batch::TimeBatchWindow),
     LengthBatch(length_batch::LengthBatchWindow),
     ExternalTime(external_time::ExternalTimeWindow),
+    ExternalTimeBatch(external_time_batch::ExternalTimeBatchWindow),
 }
 
 impl Window {
@@ -168,6 +170,15 @@ impl Window {
             WindowKind::ExternalTime { attr, t } => {
                 Window::ExternalTime(external_time::ExternalTimeWindow::new(*attr, *t))
             }
+            WindowKind::ExternalTimeBatch {
+                attr,
+                t,
+                start,
+                timeout,
+                replace,
+            } => Window::ExternalTimeBatch(external_time_batch::ExternalTimeBatchWindow::new(
+                *attr, *t, *start, *timeout, *replace, needs,
+            )),
             _ => return None,
         })
     }
