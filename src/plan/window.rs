@@ -466,6 +466,7 @@ const RUNNABLE: &[&str] = &[
     "lengthBatch",
     "externalTime",
     "externalTimeBatch",
+    "hop",
 ];
 
 struct Args<'a> {

@@ -17,6 +17,7 @@
 
 pub mod external_time;
 pub mod external_time_batch;
+pub mod hop;
 pub mod length;
 pub mod length_batch;
 pub mod none;
@@ -142,6 +143,7 @@ windows! {
     LengthBatch(length_batch::LengthBatchWindow),
     ExternalTime(external_time::ExternalTimeWindow),
     ExternalTimeBatch(external_time_batch::ExternalTimeBatchWindow),
+    Hop(hop::HopWindow),
 }
 
 impl Window {
@@ -179,6 +181,9 @@ impl Window {
             } => Window::ExternalTimeBatch(external_time_batch::ExternalTimeBatchWindow::new(
                 *attr, *t, *start, *timeout, *replace, needs,
             )),
+            WindowKind::Hop { size, slide } => {
+                Window::Hop(hop::HopWindow::new(*size, *slide, needs))
+            }
             _ => return None,
         })
     }
