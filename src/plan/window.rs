@@ -467,6 +467,8 @@ const RUNNABLE: &[&str] = &[
     "externalTime",
     "externalTimeBatch",
     "hop",
+    "expression",
+    "expressionBatch",
 ];
 
 struct Args<'a> {

@@ -15,6 +15,7 @@
 //! Each window kind lives in its own file and implements [`WindowOp`]; the [`Window`]
 //! enum dispatches without trait objects and serialises for checkpoints.
 
+pub mod expression;
 pub mod external_time;
 pub mod external_time_batch;
 pub mod hop;
@@ -144,6 +145,8 @@ windows! {
     ExternalTime(external_time::ExternalTimeWindow),
     ExternalTimeBatch(external_time_batch::ExternalTimeBatchWindow),
     Hop(hop::HopWindow),
+    Expression(expression::ExpressionWindow),
+    ExpressionBatch(expression::ExpressionBatchWindow),
 }
 
 impl Window {
@@ -184,6 +187,19 @@ impl Window {
             WindowKind::Hop { size, slide } => {
                 Window::Hop(hop::HopWindow::new(*size, *slide, needs))
             }
+            WindowKind::Expression { max } => {
+                Window::Expression(expression::ExpressionWindow::new(*max))
+            }
+            WindowKind::ExpressionBatch {
+                max,
+                include_trigger,
+                stream_current,
+            } => Window::ExpressionBatch(expression::ExpressionBatchWindow::new(
+                *max,
+                *include_trigger,
+                *stream_current,
+                needs,
+            )),
             _ => return None,
         })
     }
