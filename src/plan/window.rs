@@ -469,6 +469,9 @@ const RUNNABLE: &[&str] = &[
     "hop",
     "expression",
     "expressionBatch",
+    "cron",
+    "frequent",
+    "lossyFrequent",
 ];
 
 struct Args<'a> {

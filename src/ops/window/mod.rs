@@ -15,12 +15,15 @@
 //! Each window kind lives in its own file and implements [`WindowOp`]; the [`Window`]
 //! enum dispatches without trait objects and serialises for checkpoints.
 
+pub mod cron;
 pub mod expression;
 pub mod external_time;
 pub mod external_time_batch;
+pub mod frequent;
 pub mod hop;
 pub mod length;
 pub mod length_batch;
+pub mod lossy_frequent;
 pub mod none;
 pub mod time;
 pub mod time_batch;
@@ -147,6 +150,9 @@ windows! {
     Hop(hop::HopWindow),
     Expression(expression::ExpressionWindow),
     ExpressionBatch(expression::ExpressionBatchWindow),
+    Cron(cron::CronWindow),
+    Frequent(frequent::FrequentWindow),
+    LossyFrequent(lossy_frequent::LossyFrequentWindow),
 }
 
 impl Window {
@@ -199,6 +205,21 @@ impl Window {
                 *include_trigger,
                 *stream_current,
                 needs,
+            )),
+            WindowKind::Cron { schedule } => {
+                Window::Cron(cron::CronWindow::new(schedule.clone(), needs))
+            }
+            WindowKind::Frequent { n, attrs } => {
+                Window::Frequent(frequent::FrequentWindow::new(*n, attrs.clone()))
+            }
+            WindowKind::LossyFrequent {
+                support,
+                error,
+                attrs,
+            } => Window::LossyFrequent(lossy_frequent::LossyFrequentWindow::new(
+                *support,
+                *error,
+                attrs.clone(),
             )),
             _ => return None,
         })
