@@ -340,6 +340,40 @@ mod tests {
     }
 
     #[test]
+    fn a_trigger_after_a_timeout_shows_only_the_expired_batch() {
+        let needs = WindowNeeds { expired: true };
+        let mut w = ExternalTimeBatchWindow::new(0, 100, None, Some(10), false, needs);
+        let items = run(&mut w, vec![at(1, 0, Some(0)), at(2, 150, Some(150))]);
+        assert_eq!(
+            items,
+            vec![
+                begin(110),
+                Reset,
+                Current(1),
+                End,
+                // the clock 150 ends the (emptied) batch [0, 100): only EXPIRED rows
+                begin(150),
+                Expired(1),
+                Reset,
+                End,
+                // [100, 200) times out at 210 at end of input
+                begin(210),
+                Reset,
+                Current(2),
+                End,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_timeout_already_passed_fires_at_the_next_millisecond() {
+        // The clock lags event time: batch [0, 100) opens at event time 500.
+        let mut w = ExternalTimeBatchWindow::new(0, 100, None, Some(10), false, no_expired());
+        let items = run(&mut w, vec![at(1, 500, Some(0)), at(2, 500, Some(5))]);
+        assert_eq!(items, vec![begin(501), Reset, Current(1), Current(2), End]);
+    }
+
+    #[test]
     fn replace_sets_the_clock_attribute_to_the_batch_end() {
         struct Rows(Vec<Value>);
         impl super::super::ChunkSink for Rows {
