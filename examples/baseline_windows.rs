@@ -107,6 +107,9 @@ fn encode(q: Query, r: &Row, out: &mut Vec<u8>, ints: &mut itoa::Buffer, floats:
     out.extend_from_slice(b"}\n");
 }
 
+/// Q2's open batches by end time: a capability and, per symbol, (count, Σprice, Σvolume).
+type OpenBatches = BTreeMap<u64, (Capability<u64>, HashMap<String, (i64, f64, i64)>)>;
+
 /// Q3 state of one symbol: the last 10 s of (time, price), their sum, and a
 /// monotonic deque (decreasing prices) for the max.
 #[derive(Default)]
@@ -251,10 +254,7 @@ fn main() {
             let rows = match query {
                 Query::Q2 => trades.unary_frontier(by_symbol, "Tumbling", |_cap, _info| {
                     // Open batches by end time: per symbol (count, Σprice, Σvolume).
-                    let mut open: BTreeMap<
-                        u64,
-                        (Capability<u64>, HashMap<String, (i64, f64, i64)>),
-                    > = BTreeMap::new();
+                    let mut open: OpenBatches = BTreeMap::new();
                     move |(input, frontier), output| {
                         input.for_each(|cap, data| {
                             for t in data.drain(..) {
