@@ -472,6 +472,8 @@ const RUNNABLE: &[&str] = &[
     "cron",
     "frequent",
     "lossyFrequent",
+    "unique",
+    "firstUnique",
 ];
 
 struct Args<'a> {

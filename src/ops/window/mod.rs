@@ -27,6 +27,7 @@ pub mod lossy_frequent;
 pub mod none;
 pub mod time;
 pub mod time_batch;
+pub mod unique;
 
 use serde::{Deserialize, Serialize};
 
@@ -153,6 +154,8 @@ windows! {
     Cron(cron::CronWindow),
     Frequent(frequent::FrequentWindow),
     LossyFrequent(lossy_frequent::LossyFrequentWindow),
+    Unique(unique::UniqueWindow),
+    FirstUnique(unique::FirstUniqueWindow),
 }
 
 impl Window {
@@ -221,6 +224,10 @@ impl Window {
                 *error,
                 attrs.clone(),
             )),
+            WindowKind::Unique { attr } => Window::Unique(unique::UniqueWindow::new(*attr)),
+            WindowKind::FirstUnique { attr } => {
+                Window::FirstUnique(unique::FirstUniqueWindow::new(*attr))
+            }
             _ => return None,
         })
     }
