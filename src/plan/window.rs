@@ -474,6 +474,7 @@ const RUNNABLE: &[&str] = &[
     "lossyFrequent",
     "unique",
     "firstUnique",
+    "sort",
 ];
 
 struct Args<'a> {

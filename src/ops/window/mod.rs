@@ -25,6 +25,7 @@ pub mod length;
 pub mod length_batch;
 pub mod lossy_frequent;
 pub mod none;
+pub mod sort;
 pub mod time;
 pub mod time_batch;
 pub mod unique;
@@ -156,6 +157,7 @@ windows! {
     LossyFrequent(lossy_frequent::LossyFrequentWindow),
     Unique(unique::UniqueWindow),
     FirstUnique(unique::FirstUniqueWindow),
+    Sort(sort::SortWindow),
 }
 
 impl Window {
@@ -228,6 +230,7 @@ impl Window {
             WindowKind::FirstUnique { attr } => {
                 Window::FirstUnique(unique::FirstUniqueWindow::new(*attr))
             }
+            WindowKind::Sort { n, keys } => Window::Sort(sort::SortWindow::new(*n, keys.clone())),
             _ => return None,
         })
     }
