@@ -475,6 +475,7 @@ const RUNNABLE: &[&str] = &[
     "unique",
     "firstUnique",
     "sort",
+    "timeLength",
 ];
 
 struct Args<'a> {

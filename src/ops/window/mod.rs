@@ -28,6 +28,7 @@ pub mod none;
 pub mod sort;
 pub mod time;
 pub mod time_batch;
+pub mod time_length;
 pub mod unique;
 
 use serde::{Deserialize, Serialize};
@@ -158,6 +159,7 @@ windows! {
     Unique(unique::UniqueWindow),
     FirstUnique(unique::FirstUniqueWindow),
     Sort(sort::SortWindow),
+    TimeLength(time_length::TimeLengthWindow),
 }
 
 impl Window {
@@ -231,6 +233,9 @@ impl Window {
                 Window::FirstUnique(unique::FirstUniqueWindow::new(*attr))
             }
             WindowKind::Sort { n, keys } => Window::Sort(sort::SortWindow::new(*n, keys.clone())),
+            WindowKind::TimeLength { t, n } => {
+                Window::TimeLength(time_length::TimeLengthWindow::new(*t, *n))
+            }
             _ => return None,
         })
     }
