@@ -476,6 +476,7 @@ const RUNNABLE: &[&str] = &[
     "firstUnique",
     "sort",
     "timeLength",
+    "delay",
 ];
 
 struct Args<'a> {

@@ -16,6 +16,7 @@
 //! enum dispatches without trait objects and serialises for checkpoints.
 
 pub mod cron;
+pub mod delay;
 pub mod expression;
 pub mod external_time;
 pub mod external_time_batch;
@@ -160,6 +161,7 @@ windows! {
     FirstUnique(unique::FirstUniqueWindow),
     Sort(sort::SortWindow),
     TimeLength(time_length::TimeLengthWindow),
+    Delay(delay::DelayWindow),
 }
 
 impl Window {
@@ -236,6 +238,7 @@ impl Window {
             WindowKind::TimeLength { t, n } => {
                 Window::TimeLength(time_length::TimeLengthWindow::new(*t, *n))
             }
+            WindowKind::Delay { t } => Window::Delay(delay::DelayWindow::new(*t)),
             _ => return None,
         })
     }
