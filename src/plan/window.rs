@@ -477,6 +477,7 @@ const RUNNABLE: &[&str] = &[
     "sort",
     "timeLength",
     "delay",
+    "session",
 ];
 
 struct Args<'a> {

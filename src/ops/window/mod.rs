@@ -26,6 +26,7 @@ pub mod length;
 pub mod length_batch;
 pub mod lossy_frequent;
 pub mod none;
+pub mod session;
 pub mod sort;
 pub mod time;
 pub mod time_batch;
@@ -162,6 +163,7 @@ windows! {
     Sort(sort::SortWindow),
     TimeLength(time_length::TimeLengthWindow),
     Delay(delay::DelayWindow),
+    Session(session::SessionWindow),
 }
 
 impl Window {
@@ -239,7 +241,9 @@ impl Window {
                 Window::TimeLength(time_length::TimeLengthWindow::new(*t, *n))
             }
             WindowKind::Delay { t } => Window::Delay(delay::DelayWindow::new(*t)),
-            _ => return None,
+            WindowKind::Session { gap, key, latency } => {
+                Window::Session(session::SessionWindow::new(*gap, *key, *latency))
+            }
         })
     }
 }
