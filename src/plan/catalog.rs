@@ -1076,6 +1076,17 @@ impl<'a> Planner<'a> {
                     d = match did_you_mean(&name.name, out_cols.iter().map(|(n, _, _)| n.as_ref()))
                     {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None if mk_scope(Clause::Select)
+                            .columns
+                            .iter()
+                            .any(|(n, _)| n.as_ref() == name.name) =>
+                        {
+                            d.label("an input attribute, not in the SELECT list")
+                                .help(format!(
+                                    "order keys name output columns; add `{}` to the SELECT list",
+                                    name.name
+                                ))
+                        }
                         None => d.help("order keys refer to the names of the SELECT list"),
                     };
                     return Err(d);
@@ -1194,11 +1205,18 @@ impl<'a> Planner<'a> {
             ast::RateMode::Snapshot => {
                 if let Some(k) = q.insert.as_ref().and_then(|i| i.kind) {
                     if k != EventKind::All {
-                        return Err(
-                            Diagnostic::error("E0511", "OUTPUT SNAPSHOT emits all events")
-                                .at(r.span)
-                                .help("write INSERT ALL EVENTS INTO or INSERT INTO"),
-                        );
+                        let kind = if k == EventKind::Current {
+                            "CURRENT"
+                        } else {
+                            "EXPIRED"
+                        };
+                        return Err(Diagnostic::error(
+                            "E0511",
+                            format!("OUTPUT SNAPSHOT cannot be combined with INSERT {kind} EVENTS"),
+                        )
+                        .at(r.span)
+                        .label("a snapshot re-emits the whole state at each tick")
+                        .help("write INSERT ALL EVENTS INTO, or INSERT INTO (which means ALL EVENTS here)"));
                     }
                 }
                 RateMode::Snapshot

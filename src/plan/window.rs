@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::expr::compile::eval_const;
-use crate::syntax::ast::{Expr, ExprKind, WindowSpec};
+use crate::syntax::ast::{Expr, ExprKind, Literal, WindowSpec};
 use crate::value::{DataType, Value};
 
 use super::cron::CronSchedule;
@@ -323,7 +323,10 @@ pub fn plan_window(
         }
         "sort" => {
             if a.len() < 2 {
-                return Err(a.arity_error("sort(n, attr [, 'asc'|'desc'] {, attr [, order]})"));
+                return Err(a.arity_error(
+                    "at least 2 arguments",
+                    "sort(n, attr [, 'asc'|'desc'] {, attr [, order]})",
+                ));
             }
             let n = a.count(0)?;
             let mut keys = Vec::new();
@@ -385,7 +388,7 @@ pub fn plan_window(
         }
         "frequent" => {
             if a.is_empty() {
-                return Err(a.arity_error("frequent(n [, attr…])"));
+                return Err(a.arity_error("at least 1 argument", "frequent(n [, attr…])"));
             }
             let n = a.count(0)?;
             let attrs = (1..a.len()).map(|i| a.attr(i)).collect::<Result<_, _>>()?;
@@ -393,7 +396,10 @@ pub fn plan_window(
         }
         "lossyFrequent" => {
             if a.is_empty() {
-                return Err(a.arity_error("lossyFrequent(support [, error] [, attr…])"));
+                return Err(a.arity_error(
+                    "at least 1 argument",
+                    "lossyFrequent(support [, error] [, attr…])",
+                ));
             }
             let support = a.fraction(0)?;
             let mut i = 1;
@@ -498,7 +504,8 @@ impl Args<'_> {
     fn arg(&self, i: usize) -> &Expr {
         &self.spec.args[i]
     }
-    fn arity_error(&self, signature: &str) -> Diagnostic {
+    /// `expects` completes "'name' takes …", e.g. "1 argument", "at least 2 arguments".
+    fn arity_error(&self, expects: &str, signature: &str) -> Diagnostic {
         Diagnostic::error(
             "E0402",
             format!(
@@ -509,11 +516,18 @@ impl Args<'_> {
             ),
         )
         .at(self.spec.name.span)
+        .label(format!("'{}' takes {expects}", self.window))
         .help(format!("the form is {signature}"))
     }
     fn arity(&self, min: usize, max: usize, signature: &str) -> Result<(), Diagnostic> {
         if self.len() < min || self.len() > max {
-            return Err(self.arity_error(signature));
+            let plural = if max == 1 { "" } else { "s" };
+            let expects = if min == max {
+                format!("{min} argument{plural}")
+            } else {
+                format!("{min} to {max} arguments")
+            };
+            return Err(self.arity_error(&expects, signature));
         }
         Ok(())
     }
@@ -652,11 +666,22 @@ impl Args<'_> {
     /// A plain attribute of the input.
     fn attr(&self, i: usize) -> Result<usize, Diagnostic> {
         let ExprKind::Column { qualifier, name } = &self.arg(i).kind else {
-            return Err(self.bad(
-                i,
-                "expected an attribute of the input",
-                "name an attribute, e.g. symbol",
-            ));
+            // A quoted attribute name is the likely slip (Siddhi's extensions take
+            // some keys as strings).
+            let help = match &self.arg(i).kind {
+                ExprKind::Literal(Literal::String(s))
+                    if self.columns.iter().any(|(n, _)| n.as_ref() == s) =>
+                {
+                    format!("write the attribute without quotes: {s}")
+                }
+                _ => match self.columns.first() {
+                    Some((n, _)) => {
+                        format!("name an attribute of `{}`, e.g. {n}", self.stream)
+                    }
+                    None => format!("name an attribute of `{}`", self.stream),
+                },
+            };
+            return Err(self.bad(i, "expected an attribute of the input", &help));
         };
         if let Some(q) = qualifier {
             if q.name != self.qualifier {
