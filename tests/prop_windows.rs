@@ -2,7 +2,7 @@
 //!
 //! Random event sequences (keys from a small set, sometimes NULL; small values,
 //! sometimes NULL; non-decreasing timestamps with many equal ones) run through
-//! queries with `length`, `time`, `tumbling` and `hop` windows and
+//! queries with `length`, `time`, `tumbling`, `hop` and `session` windows and
 //! count/sum/min/max/avg GROUP BY a key, at `-w 1` and `-w 2` with random file
 //! chunkings. The output must equal what this file computes directly from the
 //! specification: at every emission the aggregates are recomputed from scratch over
@@ -43,6 +43,7 @@ struct Params {
     tumble: i64,
     hop_size: i64,
     hop_slide: i64,
+    gap: i64,
 }
 
 fn input() -> impl Strategy<Value = Vec<In>> {
@@ -73,13 +74,14 @@ fn input() -> impl Strategy<Value = Vec<In>> {
 }
 
 fn params() -> impl Strategy<Value = Params> {
-    (1usize..6, 1i64..40, 1i64..40, 1i64..40, 1i64..40).prop_map(
-        |(length, time, tumble, size, slide)| Params {
+    (1usize..6, 1i64..40, 1i64..40, 1i64..40, 1i64..40, 1i64..30).prop_map(
+        |(length, time, tumble, size, slide, gap)| Params {
             length,
             time,
             tumble,
             hop_size: size.max(slide),
             hop_slide: slide.min(size),
+            gap,
         },
     )
 }
@@ -88,7 +90,7 @@ const SELECT: &str = "SELECT k, count() AS n, count(v) AS nv, sum(v) AS s, min(v
                       max(v) AS hi, avg(v) AS a, sum(d) AS sd, avg(d) AS ad";
 
 /// The output streams, in the order of the queries.
-const OUTPUTS: [&str; 5] = ["L", "T", "B", "BC", "H"];
+const OUTPUTS: [&str; 7] = ["L", "T", "B", "BC", "H", "SK", "SG"];
 
 fn app_sql(p: &Params) -> String {
     let q = |kind: &str, out: &str, window: String| {
@@ -106,6 +108,8 @@ fn app_sql(p: &Params) -> String {
         "H",
         format!("'hop', {}, {}", p.hop_size, p.hop_slide),
     );
+    sql += &q("ALL EVENTS", "SK", format!("'session', {}, k", p.gap));
+    sql += &q("ALL EVENTS", "SG", format!("'session', {}", p.gap));
     sql
 }
 
@@ -313,6 +317,70 @@ fn oracle_hop(evs: &[In], size: i64, slide: i64) -> Vec<Out> {
     out
 }
 
+/// Splits `evs` (one session key's events, in order) into sessions: an event at or
+/// after `last + gap` opens a new one.
+fn sessions<'a>(evs: impl IntoIterator<Item = &'a In>, gap: i64) -> Vec<Vec<&'a In>> {
+    let mut out: Vec<Vec<&In>> = Vec::new();
+    for e in evs {
+        match out.last_mut() {
+            Some(s) if s.last().is_some_and(|l| e.ts < l.ts + gap) => s.push(e),
+            _ => out.push(vec![e]),
+        }
+    }
+    out
+}
+
+/// `session(gap[, k])`, ALL EVENTS: a running row per arrival over its group's events
+/// in the session; at `last + gap` the close chunk expires the session's events (a
+/// batch flush, no RESET): one row per group, after all its events left. Sessions
+/// closing together close in the order of their first events.
+fn oracle_session(evs: &[In], gap: i64, keyed: bool) -> Vec<Out> {
+    let mut by_key: Vec<Vec<&In>> = Vec::new();
+    if keyed {
+        let mut keys: Vec<Option<&str>> = Vec::new();
+        for e in evs {
+            match keys.iter().position(|k| *k == e.k) {
+                Some(i) => by_key[i].push(e),
+                None => {
+                    keys.push(e.k);
+                    by_key.push(vec![e]);
+                }
+            }
+        }
+    } else {
+        by_key.push(evs.iter().collect());
+    }
+    let mut out = Vec::new();
+    for s in by_key
+        .iter()
+        .flat_map(|evs| sessions(evs.iter().copied(), gap))
+    {
+        for (i, e) in s.iter().enumerate() {
+            out.push(Out {
+                time: e.ts,
+                order: (1, e.line as i64, 0, 0),
+                row: row(e.k, group(&s[..=i], e.k)),
+                expired: false,
+            });
+        }
+        let (first, last) = (s[0], s[s.len() - 1]);
+        let rows = s
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.k, true, row(e.k, group(&s[i + 1..], e.k))))
+            .collect();
+        for (slot, (expired, r)) in last_per_group(rows).into_iter().enumerate() {
+            out.push(Out {
+                time: last.ts + gap,
+                order: (0, first.ts, first.line as i64, slot as i64),
+                row: r,
+                expired,
+            });
+        }
+    }
+    out
+}
+
 fn oracle(app: &App, evs: &[In], p: &Params) -> BTreeMap<String, String> {
     let plan = app.plan().expect("plans");
     let mut result = BTreeMap::new();
@@ -323,6 +391,8 @@ fn oracle(app: &App, evs: &[In], p: &Params) -> BTreeMap<String, String> {
             "B" => oracle_tumbling(evs, p.tumble, true),
             "BC" => oracle_tumbling(evs, p.tumble, false),
             "H" => oracle_hop(evs, p.hop_size, p.hop_slide),
+            "SK" => oracle_session(evs, p.gap, true),
+            "SG" => oracle_session(evs, p.gap, false),
             _ => unreachable!("every output has an oracle"),
         };
         rows.sort_by_key(|o| (o.time, o.order));
