@@ -303,5 +303,6 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
         selector,
         placement,
         tick_ms,
+        rate: st.rate,
     }
 }

@@ -21,6 +21,11 @@
 //! chunk's order. With ORDER BY/LIMIT/OFFSET the query runs on one worker and the
 //! position is simply the row's index.
 //!
+//! Rate limiting (§2.4.7) runs on the rows a chunk emits; it needs each row's group
+//! key ([`SelectorRun::groups`], filled in step with `out` when asked for) and, for
+//! `OUTPUT SNAPSHOT` over a window, the row of each held event evaluated with the
+//! current aggregates ([`Selector::snapshot_row`]).
+//!
 //! State (per key group, [`SelectorState`]): one accumulator per aggregate call per
 //! group. A group whose window contents become empty is dropped, so memory follows
 //! what the window holds (unless `minForever`/`maxForever` must remember it).
@@ -99,6 +104,8 @@ struct Pending {
     position: OrdKey,
     row: Row,
     expired: bool,
+    /// The row's group key, kept only when [`SelectorRun::groups`] asks for it.
+    group: Box<[Value]>,
 }
 
 /// Per-chunk scratch space, reused across chunks.
@@ -114,12 +121,22 @@ pub struct Scratch {
     ext: Vec<Value>,
 }
 
+impl Scratch {
+    /// Scratch space for [`Selector::snapshot_row`].
+    pub fn ext(&mut self) -> &mut Vec<Value> {
+        &mut self.ext
+    }
+}
+
 /// A selector at work on one key group's state; the [`ChunkSink`] windows feed.
 pub struct SelectorRun<'a> {
     pub sel: &'a Selector,
     pub state: &'a mut SelectorState,
     pub scratch: &'a mut Scratch,
     pub out: &'a mut Vec<Rec>,
+    /// When set, receives the group key of every row pushed to `out`, in step (the
+    /// rate limiter's FIRST/LAST/SNAPSHOT work per group).
+    pub groups: Option<&'a mut Vec<Box<[Value]>>>,
 }
 
 fn position(section: u64, ev: &Ev) -> OrdKey {
@@ -133,11 +150,7 @@ fn position(section: u64, ev: &Ev) -> OrdKey {
 
 impl SelectorRun<'_> {
     fn group_key(&self, ev: &Ev) -> Box<[Value]> {
-        if self.sel.group_by.is_empty() {
-            return Box::new([]);
-        }
-        let ctx = EvalCtx::new(&ev.row, ev.time);
-        self.sel.group_by.iter().map(|g| g(&ctx)).collect()
+        self.sel.group_of(ev)
     }
 
     fn event(&mut self, ev: &Ev, expired: bool) {
@@ -182,6 +195,14 @@ impl SelectorRun<'_> {
         // Positions only order the rows of timer chunks (see the module docs).
         let positioned = matches!(chunk.cause, Cause::Timer { .. }) && !sel.indexed_keys();
         let section = self.scratch.section;
+        let want_groups = self.groups.is_some();
+        let group_of = |key: &[Value]| -> Box<[Value]> {
+            if want_groups {
+                key.into()
+            } else {
+                Box::new([])
+            }
+        };
         let pos = || {
             if positioned {
                 position(section, ev)
@@ -200,6 +221,7 @@ impl SelectorRun<'_> {
                             position: pos(),
                             row: Box::new([]),
                             expired: false,
+                            group: group_of(&key),
                         });
                         scratch
                             .deferred
@@ -218,6 +240,7 @@ impl SelectorRun<'_> {
                         position: pos(),
                         row,
                         expired,
+                        group: group_of(&key),
                     };
                     if batch_aggs {
                         match scratch.slots.get(&key[..]) {
@@ -238,6 +261,49 @@ impl SelectorRun<'_> {
         }
         if group.held <= 0 && !sel.forever() && !(batch_aggs && sel.deferred()) {
             self.state.groups.remove(&key[..]);
+        }
+    }
+}
+
+impl Selector {
+    /// The group key of an event (empty without GROUP BY).
+    pub fn group_of(&self, ev: &Ev) -> Box<[Value]> {
+        if self.group_by.is_empty() {
+            return Box::new([]);
+        }
+        let ctx = EvalCtx::new(&ev.row, ev.time);
+        self.group_by.iter().map(|g| g(&ctx)).collect()
+    }
+
+    /// `OUTPUT SNAPSHOT` over a window (§2.4.7): the row of held event `ev` with its
+    /// group's current aggregates, evaluated at `time`; `None` when HAVING rejects it.
+    /// `ext` is scratch space.
+    pub fn snapshot_row(
+        &self,
+        state: &SelectorState,
+        ev: &Ev,
+        time: i64,
+        ext: &mut Vec<Value>,
+    ) -> Option<Row> {
+        let key = self.group_of(ev);
+        let fresh;
+        let accs = match state.groups.get(&key[..]) {
+            Some(g) => &g.accs,
+            // A held event's group normally exists; without one the aggregates are
+            // those of an empty group.
+            None => {
+                fresh = self
+                    .aggs
+                    .iter()
+                    .map(|a| Acc::new(a.kind, a.arg_type))
+                    .collect::<Vec<_>>();
+                &fresh
+            }
+        };
+        let row = evaluate(self, ext, &ev.row, accs, time);
+        match &self.having {
+            Some(h) if !h(&EvalCtx::new(ext, time)) => None,
+            _ => Some(row),
         }
     }
 }
@@ -340,6 +406,9 @@ impl ChunkSink for SelectorRun<'_> {
                 row: p.row,
                 expired: p.expired,
             });
+            if let Some(g) = self.groups.as_deref_mut() {
+                g.push(p.group);
+            }
         }
         scratch.rows = rows;
     }

@@ -11,16 +11,25 @@
 //!
 //! Time: records are processed per exact time in `(time, key)` order, timers first
 //! (§3.3); output rows are stamped with their chunk's time (§3.2).
+//!
+//! Rate limiting (§2.4.7, [`super::rate_limit`]): when the query has an OUTPUT clause,
+//! the rows the selector emits go through the key group's limiter instead of straight
+//! out. Timer tags: windows use small tags; [`TICK_TAG`] is a rate-limit tick and
+//! [`END_TAG`] the end hold that flushes a partial `EVERY n EVENTS` buffer once the
+//! input has ended. A windowed snapshot evaluates every held event with the current
+//! aggregates at the tick ([`Selector::snapshot_row`]).
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use timely::dataflow::operators::vec::Filter;
 
 use crate::expr::compile::{EvalCtx, PredFn, ValueFn};
-use crate::plan::WindowKind;
+use crate::plan::{RateMode, RatePlan, WindowKind};
 use crate::runtime::keyed::{hash_values, stateful, Ctx, Placement, StatefulLogic, Timer};
 use crate::runtime::record::Rec;
+use crate::value::Value;
 
+use super::rate_limit::{RateEnv, RateLimit, RateState, SnapshotRow, END_TAG, TICK_TAG};
 use super::selector::{Scratch, Selector, SelectorRun, SelectorState};
 use super::window::{Ev, Timers, Window, WindowNeeds, WindowOp};
 use super::RecStream;
@@ -42,6 +51,8 @@ pub struct WindowQueryConfig {
     pub selector: Selector,
     pub placement: QueryPlacement,
     pub tick_ms: u64,
+    /// `OUTPUT … EVERY …`, if any.
+    pub rate: Option<RatePlan>,
 }
 
 /// The state of one key group.
@@ -51,6 +62,8 @@ pub struct KeyGroupState {
     pub selector: SelectorState,
     /// Arrival number of the next event (ids for `first`/`last`).
     pub next_id: u64,
+    /// The rate limiter's state (unused without an OUTPUT clause).
+    pub rate: RateState,
 }
 
 struct Logic {
@@ -60,6 +73,9 @@ struct Logic {
     groups: FxHashMap<u32, KeyGroupState>,
     scratch: Scratch,
     out: Vec<Rec>,
+    rate: Option<RateLimit>,
+    /// Group keys of the rows in `out` (filled only for a rate limiter).
+    out_groups: Vec<Box<[Value]>>,
 }
 
 struct CtxTimers<'a, 'b>(&'a mut Ctx<'b>);
@@ -68,6 +84,47 @@ impl Timers for CtxTimers<'_, '_> {
     fn set(&mut self, time: i64, tag: u64) {
         self.0.set_timer(time, tag);
     }
+}
+
+impl RateEnv for CtxTimers<'_, '_> {
+    fn emit(&mut self, rec: Rec) {
+        self.0.push(rec);
+    }
+    fn set_tick(&mut self, time: i64) {
+        self.0.set_timer(time, TICK_TAG);
+    }
+    fn hold_until_end(&mut self, time: Option<i64>) {
+        self.0.hold_until_end(END_TAG, time);
+    }
+    fn input_ended(&self) -> bool {
+        self.0.input_ended()
+    }
+}
+
+/// Sends the rows a window call produced out, through the rate limiter if any.
+fn pass_on(
+    rate: Option<&RateLimit>,
+    st: &mut RateState,
+    out: &mut Vec<Rec>,
+    out_groups: &mut Vec<Box<[Value]>>,
+    ctx: &mut Ctx,
+) {
+    match rate {
+        None => {
+            for r in out.drain(..) {
+                ctx.push(r);
+            }
+        }
+        Some(limit) => {
+            let mut env = CtxTimers(ctx);
+            let mut groups = out_groups.drain(..);
+            for r in out.drain(..) {
+                let g = groups.next().unwrap_or_default();
+                limit.on_row(st, r, g, &mut env);
+            }
+        }
+    }
+    out_groups.clear();
 }
 
 impl Logic {
@@ -80,16 +137,11 @@ impl Logic {
                     window,
                     selector: SelectorState::default(),
                     next_id: 0,
+                    rate: RateState::default(),
                 },
             );
         }
         self.groups.get_mut(&kg)
-    }
-
-    fn flush(&mut self, ctx: &mut Ctx) {
-        for r in self.out.drain(..) {
-            ctx.push(r);
-        }
     }
 }
 
@@ -103,6 +155,8 @@ impl StatefulLogic for Logic {
             groups,
             scratch,
             out,
+            rate,
+            out_groups,
         } = self;
         let st = match groups.entry(kg) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -114,6 +168,7 @@ impl StatefulLogic for Logic {
                     window: w,
                     selector: SelectorState::default(),
                     next_id: 0,
+                    rate: RateState::default(),
                 })
             }
         };
@@ -124,14 +179,19 @@ impl StatefulLogic for Logic {
             row: rec.row,
         };
         st.next_id += 1;
+        let time = ev.time;
         let mut run = SelectorRun {
             sel: selector,
             state: &mut st.selector,
             scratch,
             out,
+            groups: rate.is_some().then_some(&mut *out_groups),
         };
         st.window.on_arrival(ev, &mut CtxTimers(ctx), &mut run);
-        self.flush(ctx);
+        pass_on(rate.as_ref(), &mut st.rate, out, out_groups, ctx);
+        if let Some(limit) = rate.as_ref() {
+            limit.on_arrival(&mut st.rate, time, &mut CtxTimers(ctx));
+        }
     }
 
     fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
@@ -143,20 +203,49 @@ impl StatefulLogic for Logic {
             groups,
             scratch,
             out,
+            rate,
+            out_groups,
+            window,
             ..
         } = self;
         let Some(st) = groups.get_mut(&timer.key_group) else {
             return;
         };
-        let mut run = SelectorRun {
-            sel: selector,
-            state: &mut st.selector,
-            scratch,
-            out,
-        };
-        st.window
-            .on_timer(timer.time, timer.tag, &mut CtxTimers(ctx), &mut run);
-        self.flush(ctx);
+        match (rate.as_ref(), timer.tag) {
+            (Some(limit), TICK_TAG) => {
+                let held = (limit.mode == RateMode::Snapshot && window.is_some()).then(|| {
+                    let mut rows = Vec::new();
+                    let sst = &st.selector;
+                    let ext = scratch.ext();
+                    st.window.for_each_held(&mut |ev| {
+                        if let Some(row) = selector.snapshot_row(sst, ev, timer.time, ext) {
+                            rows.push(SnapshotRow {
+                                time: ev.time,
+                                key: ev.key.clone(),
+                                row,
+                            });
+                        }
+                    });
+                    rows
+                });
+                limit.on_tick(&mut st.rate, timer.time, held, &mut CtxTimers(ctx));
+            }
+            (Some(limit), END_TAG) => {
+                limit.on_end(&mut st.rate, timer.time, &mut CtxTimers(ctx));
+            }
+            _ => {
+                let mut run = SelectorRun {
+                    sel: selector,
+                    state: &mut st.selector,
+                    scratch,
+                    out,
+                    groups: rate.is_some().then_some(&mut *out_groups),
+                };
+                st.window
+                    .on_timer(timer.time, timer.tag, &mut CtxTimers(ctx), &mut run);
+                pass_on(rate.as_ref(), &mut st.rate, out, out_groups, ctx);
+            }
+        }
     }
 }
 
@@ -188,6 +277,13 @@ pub fn window_query<'s>(input: RecStream<'s>, op: u32, cfg: WindowQueryConfig) -
     let needs = WindowNeeds {
         expired: cfg.selector.wants_expired,
     };
+    let rate = cfg.rate.map(|r| RateLimit {
+        op,
+        mode: r.mode,
+        every: r.every,
+        grouped: !cfg.selector.group_by.is_empty(),
+        windowed: cfg.window.is_some(),
+    });
     let logic = Logic {
         selector: cfg.selector,
         window: cfg.window,
@@ -195,6 +291,8 @@ pub fn window_query<'s>(input: RecStream<'s>, op: u32, cfg: WindowQueryConfig) -
         groups: FxHashMap::default(),
         scratch: Scratch::default(),
         out: Vec::new(),
+        rate,
+        out_groups: Vec::new(),
     };
     stateful(input, &cfg.name, op, cfg.tick_ms, placement, logic)
 }

@@ -1097,13 +1097,6 @@ impl<'a> Planner<'a> {
             Some(r) => Some(self.plan_rate(q, r)?),
             None => None,
         };
-        if let Some(r) = &q.output_rate {
-            return Err(not_yet(
-                "OUTPUT rate limiting",
-                r.span,
-                "rate limiting is being built; remove the OUTPUT clause for now",
-            ));
-        }
         let aggregates = std::mem::take(&mut collector.borrow_mut().calls);
         let stateful = window.is_some()
             || !aggregates.is_empty()
@@ -1287,6 +1280,11 @@ fn placement(
         return PlacementPlan::Global;
     }
     if rate.is_some() && group_by.is_empty() {
+        return PlacementPlan::Global;
+    }
+    // A snapshot's last tick is the first after the query's last input event, which
+    // only a worker that sees every event of the query knows.
+    if rate.is_some_and(|r| r.mode == RateMode::Snapshot) {
         return PlacementPlan::Global;
     }
     let part = window.map_or(Partitioning::PerEvent, WindowKind::partitioning);

@@ -16,7 +16,14 @@
 //!   at (its earliest buffered record or pending timer), so downstream frontiers never
 //!   pass a pending emission. When the input ends (empty frontier) every buffered
 //!   record is processed and every pending timer fires, in time order (§3.7); a logic
-//!   must not re-arm a recurring timer unless it holds state to flush.
+//!   must not re-arm a recurring timer unless it holds state to flush, and
+//!   [`Ctx::input_ended`] tells a timer that no record can follow it.
+//! * **End holds.** A logic that must be able to emit at a time it has already passed
+//!   once the input ends (a partial `OUTPUT … EVERY n EVENTS` buffer, stamped with its
+//!   last row's time) places an end hold ([`Ctx::hold_until_end`]): the operator keeps
+//!   a capability at the hold, and after the input has ended and every other timer has
+//!   fired, each hold is delivered to [`StatefulLogic::on_timer`] as a timer at its time
+//!   with its tag. Holding back the frontier is the price of that stamp.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -74,12 +81,17 @@ pub struct Timer {
     pub tag: u64,
 }
 
+/// End holds by `(key_group, tag)`: the time each one must still be able to emit at.
+type Holds = BTreeMap<(u32, u64), i64>;
+
 /// What a logic may do while handling a record or a timer.
 pub struct Ctx<'a> {
     op: u32,
     key_group: u32,
     next_seq: &'a mut u64,
     timers: &'a mut BinaryHeap<Reverse<Timer>>,
+    holds: &'a mut Holds,
+    ended: bool,
     out: &'a mut Vec<Rec>,
 }
 
@@ -99,6 +111,24 @@ impl Ctx<'_> {
             tag,
         }));
         seq
+    }
+    /// True when the input has ended and no record is left to process: nothing can
+    /// follow the timer being handled, so a recurring timer must not re-arm (§3.7).
+    pub fn input_ended(&self) -> bool {
+        self.ended
+    }
+    /// Places (`Some(time)`), moves or releases (`None`) the current key group's end
+    /// hold `tag` (see the module documentation). `time` must not be earlier than the
+    /// time being processed.
+    pub fn hold_until_end(&mut self, tag: u64, time: Option<i64>) {
+        match time {
+            Some(t) => {
+                self.holds.insert((self.key_group, tag), t);
+            }
+            None => {
+                self.holds.remove(&(self.key_group, tag));
+            }
+        }
     }
     /// Emits a record whose ordering key the logic has computed itself.
     pub fn push(&mut self, rec: Rec) {
@@ -184,6 +214,7 @@ pub fn stateful<'s, L: StatefulLogic>(
     input.unary_frontier(pact, name, move |_cap, _info| {
         let mut pending: BTreeMap<u64, Vec<Rec>> = BTreeMap::new();
         let mut timers: BinaryHeap<Reverse<Timer>> = BinaryHeap::new();
+        let mut holds = Holds::new();
         let mut next_seq = 0u64;
         let mut held: Option<Capability<u64>> = None;
         let mut out: Vec<Rec> = Vec::new();
@@ -201,10 +232,24 @@ pub fn stateful<'s, L: StatefulLogic>(
                         .push(rec);
                 }
             });
+            let input_done = frontier.is_empty();
             loop {
                 let next_record = pending.keys().next().copied();
                 let next_timer = timers.peek().map(|Reverse(t)| tick_of(t.time, tick_ms));
                 let Some(tick) = next_record.into_iter().chain(next_timer).min() else {
+                    if input_done && !holds.is_empty() {
+                        // End of input: every other timer has fired; deliver the holds.
+                        for ((key_group, tag), time) in std::mem::take(&mut holds) {
+                            timers.push(Reverse(Timer {
+                                time,
+                                seq: next_seq,
+                                key_group,
+                                tag,
+                            }));
+                            next_seq += 1;
+                        }
+                        continue;
+                    }
                     break;
                 };
                 if frontier.less_equal(&tick) {
@@ -229,11 +274,15 @@ pub fn stateful<'s, L: StatefulLogic>(
                     };
                     if fire_timer {
                         if let Some(Reverse(t)) = timers.pop() {
+                            let ended =
+                                input_done && pending.is_empty() && records.peek().is_none();
                             let mut ctx = Ctx {
                                 op,
                                 key_group: t.key_group,
                                 next_seq: &mut next_seq,
                                 timers: &mut timers,
+                                holds: &mut holds,
+                                ended,
                                 out: &mut out,
                             };
                             logic.on_timer(t, &mut ctx);
@@ -245,6 +294,8 @@ pub fn stateful<'s, L: StatefulLogic>(
                             key_group: kg,
                             next_seq: &mut next_seq,
                             timers: &mut timers,
+                            holds: &mut holds,
+                            ended: false,
                             out: &mut out,
                         };
                         logic.on_record(rec, &mut ctx);
@@ -257,7 +308,13 @@ pub fn stateful<'s, L: StatefulLogic>(
             // Hold a capability only for what may still be emitted.
             let next_record = pending.keys().next().copied();
             let next_timer = timers.peek().map(|Reverse(t)| tick_of(t.time, tick_ms));
-            match next_record.into_iter().chain(next_timer).min() {
+            let next_hold = holds.values().min().map(|&t| tick_of(t, tick_ms));
+            match next_record
+                .into_iter()
+                .chain(next_timer)
+                .chain(next_hold)
+                .min()
+            {
                 None => held = None,
                 Some(t) => {
                     if let Some(h) = held.as_mut() {
@@ -428,6 +485,78 @@ mod tests {
         assert_eq!(one.len(), 400);
         assert_eq!(normalise(one.clone()), normalise(oracle()));
         assert_eq!(normalise(one), normalise(two));
+    }
+
+    /// A periodic timer every 100 ms that stops once the input has ended, and an end
+    /// hold at the latest record's time; rows are `(tag, order of delivery)`.
+    struct PeriodicAndHold {
+        fired: i64,
+        armed: bool,
+    }
+
+    impl StatefulLogic for PeriodicAndHold {
+        fn on_record(&mut self, rec: Rec, ctx: &mut Ctx) {
+            ctx.hold_until_end(1, Some(rec.time));
+            if !self.armed {
+                self.armed = true;
+                ctx.set_timer((rec.time / 100 + 1) * 100, 2);
+            }
+        }
+        fn on_timer(&mut self, timer: Timer, ctx: &mut Ctx) {
+            self.fired += 1;
+            let row: Row = vec![Value::Long(timer.tag as i64), Value::Long(self.fired)].into();
+            ctx.emit_timer(&timer, 0, timer.time, row, false);
+            if timer.tag == 2 && !ctx.input_ended() {
+                ctx.set_timer(timer.time + 100, 2);
+            }
+        }
+    }
+
+    #[test]
+    fn end_holds_fire_last_and_periodic_timers_stop_after_the_input() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        timely::execute(timely::Config::thread(), move |worker| {
+            let tx = tx.lock().map(|t| t.clone()).expect("sender");
+            worker.dataflow::<u64, _, _>(|scope| {
+                let data: Vec<Rec> = [10i64, 20, 250]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &time)| Rec {
+                        time,
+                        key: source_key(1, i as u64),
+                        row: Vec::new().into(),
+                        expired: false,
+                    })
+                    .collect();
+                let stream = data.to_stream(scope).container::<Vec<Rec>>();
+                let logic = PeriodicAndHold {
+                    fired: 0,
+                    armed: false,
+                };
+                stateful(stream, "hold", 3, 1, Placement::Global, logic).capture_into(tx);
+            });
+        })
+        .expect("timely runs");
+        let mut out: Vec<(i64, i64, i64)> = rx
+            .try_iter()
+            .filter_map(|e| match e {
+                Event::Messages(_, recs) => Some(recs),
+                Event::Progress(_) => None,
+            })
+            .flatten()
+            .map(|r| {
+                let v = |i: usize| r.row.get(i).and_then(Value::as_i64).unwrap_or(-1);
+                (r.time, v(0), v(1))
+            })
+            .collect();
+        out.sort();
+        // Ticks at 100 and 200 (records follow), a final one at 300; the hold at the
+        // last record's time, delivered after every timer.
+        assert_eq!(
+            out,
+            vec![(100, 2, 1), (200, 2, 2), (250, 1, 4), (300, 2, 3)]
+        );
     }
 
     #[test]
