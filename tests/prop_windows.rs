@@ -3,8 +3,9 @@
 //! Random event sequences (keys from a small set, sometimes NULL; small values,
 //! sometimes NULL; non-decreasing timestamps with many equal ones) run through
 //! queries with `length`, `time`, `tumbling`, `hop` and `session` windows and
-//! count/sum/min/max/avg GROUP BY a key, at `-w 1` and `-w 2` with random file
-//! chunkings. The output must equal what this file computes directly from the
+//! count/sum/min/max/avg, GROUP BY a key and ungrouped (one group for the whole
+//! window, on one worker), at `-w 1` and `-w 2` with random file chunkings and
+//! round widths. The output must equal what this file computes directly from the
 //! specification: at every emission the aggregates are recomputed from scratch over
 //! the events the window holds at that moment (LANGUAGE.md §2.4.8, §2.5, §3.2, §3.3,
 //! §3.7). Nothing here uses the engine's operators; only the JSON encoder is shared,
@@ -90,26 +91,39 @@ const SELECT: &str = "SELECT k, count() AS n, count(v) AS nv, sum(v) AS s, min(v
                       max(v) AS hi, avg(v) AS a, sum(d) AS sd, avg(d) AS ad";
 
 /// The output streams, in the order of the queries.
-const OUTPUTS: [&str; 7] = ["L", "T", "B", "BC", "H", "SK", "SG"];
+const OUTPUTS: [&str; 12] = [
+    "L", "LU", "T", "TU", "B", "BC", "BU", "H", "HU", "SK", "SG", "SU",
+];
 
 fn app_sql(p: &Params) -> String {
-    let q = |kind: &str, out: &str, window: String| {
-        format!("INSERT {kind} INTO {out} {SELECT} FROM S WINDOW({window}) GROUP BY k;\n")
+    // Ungrouped variants (`…U`) keep `k` as a column taken from each row's event.
+    let q = |kind: &str, out: &str, window: &str| {
+        let group = if out.ends_with('U') {
+            ""
+        } else {
+            " GROUP BY k"
+        };
+        format!("INSERT {kind} INTO {out} {SELECT} FROM S WINDOW({window}){group};\n")
     };
+    let length = format!("'length', {}", p.length);
+    let time = format!("'time', {}", p.time);
+    let tumbling = format!("'tumbling', {}", p.tumble);
+    let hop = format!("'hop', {}, {}", p.hop_size, p.hop_slide);
     let mut sql = String::from(
         "CREATE STREAM S (k STRING, v INT, d DOUBLE, ts BIGINT) WITH ('event.time' = 'ts');\n",
     );
-    sql += &q("ALL EVENTS", "L", format!("'length', {}", p.length));
-    sql += &q("ALL EVENTS", "T", format!("'time', {}", p.time));
-    sql += &q("ALL EVENTS", "B", format!("'tumbling', {}", p.tumble));
-    sql += &q("CURRENT EVENTS", "BC", format!("'tumbling', {}", p.tumble));
-    sql += &q(
-        "CURRENT EVENTS",
-        "H",
-        format!("'hop', {}, {}", p.hop_size, p.hop_slide),
-    );
-    sql += &q("ALL EVENTS", "SK", format!("'session', {}, k", p.gap));
-    sql += &q("ALL EVENTS", "SG", format!("'session', {}", p.gap));
+    sql += &q("ALL EVENTS", "L", &length);
+    sql += &q("ALL EVENTS", "LU", &length);
+    sql += &q("ALL EVENTS", "T", &time);
+    sql += &q("ALL EVENTS", "TU", &time);
+    sql += &q("ALL EVENTS", "B", &tumbling);
+    sql += &q("CURRENT EVENTS", "BC", &tumbling);
+    sql += &q("ALL EVENTS", "BU", &tumbling);
+    sql += &q("CURRENT EVENTS", "H", &hop);
+    sql += &q("CURRENT EVENTS", "HU", &hop);
+    sql += &q("ALL EVENTS", "SK", &format!("'session', {}, k", p.gap));
+    sql += &q("ALL EVENTS", "SG", &format!("'session', {}", p.gap));
+    sql += &q("ALL EVENTS", "SU", &format!("'session', {}", p.gap));
     sql
 }
 
@@ -176,8 +190,26 @@ struct Out {
     expired: bool,
 }
 
-fn group<'a>(evs: &'a [&'a In], k: Option<&'a str>) -> impl Iterator<Item = &'a In> + 'a {
-    evs.iter().copied().filter(move |e| e.k == k)
+/// How a query groups: by `k`, or not at all (one group).
+#[derive(Clone, Copy)]
+enum By {
+    Key,
+    Nothing,
+}
+
+impl By {
+    /// The group of `e` (`Some("")` is no key of `KEYS`).
+    fn key(self, e: &In) -> Option<&'static str> {
+        match self {
+            By::Key => e.k,
+            By::Nothing => Some(""),
+        }
+    }
+}
+
+/// The events of `evs` in the group of `of`.
+fn group<'a>(evs: &'a [&'a In], of: &'a In, by: By) -> impl Iterator<Item = &'a In> + 'a {
+    evs.iter().copied().filter(move |e| by.key(e) == by.key(of))
 }
 
 /// A batch flush with aggregates (§2.4.8): the chunk's rows `(group, expired, row)`
@@ -200,17 +232,17 @@ fn last_per_group(rows: Vec<(Option<&str>, bool, Vec<Value>)>) -> Vec<(bool, Vec
 /// Rows of one batch-flush chunk at `time`: EXPIRED `old` (the aggregates of a group
 /// lose its events one by one), RESET, CURRENT `new` (the aggregates gain them);
 /// `all` says whether EXPIRED rows are wanted.
-fn flush(time: i64, old: &[&In], new: &[&In], all: bool, out: &mut Vec<Out>) {
+fn flush(time: i64, old: &[&In], new: &[&In], all: bool, by: By, out: &mut Vec<Out>) {
     let mut rows = Vec::new();
     if all {
         for (i, e) in old.iter().enumerate() {
             let left: Vec<&In> = old[i + 1..].to_vec();
-            rows.push((e.k, true, row(e.k, group(&left, e.k))));
+            rows.push((by.key(e), true, row(e.k, group(&left, e, by))));
         }
     }
     for (i, e) in new.iter().enumerate() {
         let seen: Vec<&In> = new[..=i].to_vec();
-        rows.push((e.k, false, row(e.k, group(&seen, e.k))));
+        rows.push((by.key(e), false, row(e.k, group(&seen, e, by))));
     }
     for (slot, (expired, r)) in last_per_group(rows).into_iter().enumerate() {
         out.push(Out {
@@ -224,7 +256,7 @@ fn flush(time: i64, old: &[&In], new: &[&In], all: bool, out: &mut Vec<Out>) {
 
 /// `length(n)`, ALL EVENTS: at each arrival the oldest of n held events expires
 /// first (its row shows its group without it), then the arrival's row.
-fn oracle_length(evs: &[In], n: usize) -> Vec<Out> {
+fn oracle_length(evs: &[In], n: usize, by: By) -> Vec<Out> {
     let mut out = Vec::new();
     for (i, e) in evs.iter().enumerate() {
         let line = e.line as i64;
@@ -234,7 +266,7 @@ fn oracle_length(evs: &[In], n: usize) -> Vec<Out> {
             out.push(Out {
                 time: e.ts,
                 order: (1, line, 0, 0),
-                row: row(old.k, group(&held, old.k)),
+                row: row(old.k, group(&held, old, by)),
                 expired: true,
             });
         }
@@ -242,7 +274,7 @@ fn oracle_length(evs: &[In], n: usize) -> Vec<Out> {
         out.push(Out {
             time: e.ts,
             order: (1, line, 1, 0),
-            row: row(e.k, group(&held, e.k)),
+            row: row(e.k, group(&held, e, by)),
             expired: false,
         });
     }
@@ -252,14 +284,14 @@ fn oracle_length(evs: &[In], n: usize) -> Vec<Out> {
 /// `time(t)`, ALL EVENTS: e is held at τ iff `e.ts ≤ τ < e.ts + t`; the expiry at
 /// `e.ts + t` comes before arrivals at that time, and events expiring together leave
 /// in file order.
-fn oracle_time(evs: &[In], t: i64) -> Vec<Out> {
+fn oracle_time(evs: &[In], t: i64, by: By) -> Vec<Out> {
     let mut out = Vec::new();
     for (i, e) in evs.iter().enumerate() {
         let held: Vec<&In> = evs[..=i].iter().filter(|x| x.ts + t > e.ts).collect();
         out.push(Out {
             time: e.ts,
             order: (1, e.line as i64, 0, 0),
-            row: row(e.k, group(&held, e.k)),
+            row: row(e.k, group(&held, e, by)),
             expired: false,
         });
         let at = e.ts + t;
@@ -270,7 +302,7 @@ fn oracle_time(evs: &[In], t: i64) -> Vec<Out> {
         out.push(Out {
             time: at,
             order: (0, e.ts, e.line as i64, 0),
-            row: row(e.k, group(&held, e.k)),
+            row: row(e.k, group(&held, e, by)),
             expired: true,
         });
     }
@@ -280,7 +312,7 @@ fn oracle_time(evs: &[In], t: i64) -> Vec<Out> {
 /// `tumbling(b)`: batches `[m·b, (m+1)·b)`; at each boundary the flush
 /// `EXPIRED(previous batch), RESET, CURRENT(batch)`. With EXPIRED rows wanted, the
 /// boundary after the last batch of a run still expires it.
-fn oracle_tumbling(evs: &[In], b: i64, all: bool) -> Vec<Out> {
+fn oracle_tumbling(evs: &[In], b: i64, all: bool, by: By) -> Vec<Out> {
     let mut batches: BTreeMap<i64, Vec<&In>> = BTreeMap::new();
     for e in evs {
         batches.entry(e.ts.div_euclid(b)).or_default().push(e);
@@ -294,14 +326,14 @@ fn oracle_tumbling(evs: &[In], b: i64, all: bool) -> Vec<Out> {
     for end in ends {
         let old = batches.get(&(end - 2)).unwrap_or(&none);
         let new = batches.get(&(end - 1)).unwrap_or(&none);
-        flush(end * b, old, new, all, &mut out);
+        flush(end * b, old, new, all, by, &mut out);
     }
     out
 }
 
 /// `hop(size, slide)`, CURRENT rows: every window `[k·slide, k·slide + size)` that
 /// holds events flushes at its end, one row per group over the window's events.
-fn oracle_hop(evs: &[In], size: i64, slide: i64) -> Vec<Out> {
+fn oracle_hop(evs: &[In], size: i64, slide: i64, by: By) -> Vec<Out> {
     let mut ks = BTreeSet::new();
     for e in evs {
         let last = e.ts.div_euclid(slide);
@@ -312,7 +344,7 @@ fn oracle_hop(evs: &[In], size: i64, slide: i64) -> Vec<Out> {
     for k in ks {
         let (start, end) = (k * slide, k * slide + size);
         let inside: Vec<&In> = evs.iter().filter(|e| e.ts >= start && e.ts < end).collect();
-        flush(end, &[], &inside, false, &mut out);
+        flush(end, &[], &inside, false, by, &mut out);
     }
     out
 }
@@ -334,7 +366,7 @@ fn sessions<'a>(evs: impl IntoIterator<Item = &'a In>, gap: i64) -> Vec<Vec<&'a 
 /// in the session; at `last + gap` the close chunk expires the session's events (a
 /// batch flush, no RESET): one row per group, after all its events left. Sessions
 /// closing together close in the order of their first events.
-fn oracle_session(evs: &[In], gap: i64, keyed: bool) -> Vec<Out> {
+fn oracle_session(evs: &[In], gap: i64, keyed: bool, by: By) -> Vec<Out> {
     let mut by_key: Vec<Vec<&In>> = Vec::new();
     if keyed {
         let mut keys: Vec<Option<&str>> = Vec::new();
@@ -359,7 +391,7 @@ fn oracle_session(evs: &[In], gap: i64, keyed: bool) -> Vec<Out> {
             out.push(Out {
                 time: e.ts,
                 order: (1, e.line as i64, 0, 0),
-                row: row(e.k, group(&s[..=i], e.k)),
+                row: row(e.k, group(&s[..=i], e, by)),
                 expired: false,
             });
         }
@@ -367,7 +399,7 @@ fn oracle_session(evs: &[In], gap: i64, keyed: bool) -> Vec<Out> {
         let rows = s
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.k, true, row(e.k, group(&s[i + 1..], e.k))))
+            .map(|(i, e)| (by.key(e), true, row(e.k, group(&s[i + 1..], e, by))))
             .collect();
         for (slot, (expired, r)) in last_per_group(rows).into_iter().enumerate() {
             out.push(Out {
@@ -386,13 +418,18 @@ fn oracle(app: &App, evs: &[In], p: &Params) -> BTreeMap<String, String> {
     let mut result = BTreeMap::new();
     for name in OUTPUTS {
         let mut rows = match name {
-            "L" => oracle_length(evs, p.length),
-            "T" => oracle_time(evs, p.time),
-            "B" => oracle_tumbling(evs, p.tumble, true),
-            "BC" => oracle_tumbling(evs, p.tumble, false),
-            "H" => oracle_hop(evs, p.hop_size, p.hop_slide),
-            "SK" => oracle_session(evs, p.gap, true),
-            "SG" => oracle_session(evs, p.gap, false),
+            "L" => oracle_length(evs, p.length, By::Key),
+            "LU" => oracle_length(evs, p.length, By::Nothing),
+            "T" => oracle_time(evs, p.time, By::Key),
+            "TU" => oracle_time(evs, p.time, By::Nothing),
+            "B" => oracle_tumbling(evs, p.tumble, true, By::Key),
+            "BC" => oracle_tumbling(evs, p.tumble, false, By::Key),
+            "BU" => oracle_tumbling(evs, p.tumble, true, By::Nothing),
+            "H" => oracle_hop(evs, p.hop_size, p.hop_slide, By::Key),
+            "HU" => oracle_hop(evs, p.hop_size, p.hop_slide, By::Nothing),
+            "SK" => oracle_session(evs, p.gap, true, By::Key),
+            "SG" => oracle_session(evs, p.gap, false, By::Key),
+            "SU" => oracle_session(evs, p.gap, false, By::Nothing),
             _ => unreachable!("every output has an oracle"),
         };
         rows.sort_by_key(|o| (o.time, o.order));
