@@ -267,6 +267,10 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
                 kind: a.kind,
                 arg_type: a.arg_type,
                 arg: a.arg.as_ref().map(compile),
+                fifo: st
+                    .window
+                    .as_ref()
+                    .is_none_or(|w| w.removes_in_arrival_order()),
             })
             .collect(),
         group_by: st.group_by.iter().map(compile).collect(),

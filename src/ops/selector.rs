@@ -47,6 +47,18 @@ pub struct AggSpec {
     pub arg_type: DataType,
     /// Over the input row; `None` for `count()`.
     pub arg: Option<ValueFn>,
+    /// The window removes events only in arrival order (deque-based min/max/first/last).
+    pub fifo: bool,
+}
+
+impl AggSpec {
+    fn new_acc(&self) -> Acc {
+        if self.fifo {
+            Acc::new_fifo(self.kind, self.arg_type)
+        } else {
+            Acc::new(self.kind, self.arg_type)
+        }
+    }
 }
 
 /// The compiled selector of one query (shared by all key groups on a worker).
@@ -158,11 +170,7 @@ impl SelectorRun<'_> {
         let key = self.group_key(ev);
         let ctx = EvalCtx::new(&ev.row, ev.time);
         if !self.state.groups.contains_key(&key[..]) {
-            let accs = sel
-                .aggs
-                .iter()
-                .map(|a| Acc::new(a.kind, a.arg_type))
-                .collect();
+            let accs = sel.aggs.iter().map(|a| a.new_acc()).collect();
             self.state
                 .groups
                 .insert(key.clone(), Group { accs, held: 0 });
@@ -292,11 +300,7 @@ impl Selector {
             // A held event's group normally exists; without one the aggregates are
             // those of an empty group.
             None => {
-                fresh = self
-                    .aggs
-                    .iter()
-                    .map(|a| Acc::new(a.kind, a.arg_type))
-                    .collect::<Vec<_>>();
+                fresh = self.aggs.iter().map(|a| a.new_acc()).collect::<Vec<_>>();
                 &fresh
             }
         };

@@ -1110,8 +1110,9 @@ impl<'a> Planner<'a> {
             return Ok(None);
         }
         // Columns that are neither grouped nor aggregated take the value of the event
-        // that caused the row (§2.4.2); say so, since SQL users expect an error.
-        if !aggregates.is_empty() {
+        // that caused the row (§2.4.2). In a batch flush that is the group's last event,
+        // which SQL users do not expect: say so there.
+        if !aggregates.is_empty() && window.as_ref().is_some_and(|(w, _)| w.is_batch()) {
             for (x, (n, _, span)) in project.iter().zip(out_cols) {
                 if let ScalarExpr::Column(c) = x {
                     if *c < base
@@ -1125,11 +1126,28 @@ impl<'a> Planner<'a> {
                                 format!("`{n}` is neither grouped nor aggregated"),
                             )
                             .at(*span)
-                            .help("its value comes from the event that caused each row; add it to GROUP BY to group by it"),
+                            .help("in a batch flush its value comes from the group's last event; add it to GROUP BY or aggregate it (e.g. last(x))"),
                         );
                     }
                 }
             }
+        }
+        if let Some((WindowKind::Unique { attr } | WindowKind::FirstUnique { attr }, span)) =
+            &window
+        {
+            // §2.5: one event per key value is held forever; nothing bounds the keys yet
+            // (partitions arrive later), so say what it costs.
+            let name = &mk_scope(Clause::Window).columns[*attr].0;
+            self.warnings.push(
+                Diagnostic::warning(
+                    "W0006",
+                    format!("this window keeps one event per value of `{name}`, for ever"),
+                )
+                .at(*span)
+                .help(format!(
+                    "memory grows with the number of distinct `{name}` values; use it on a key with a bounded domain"
+                )),
+            );
         }
         let (window_kind, window_span) = match window {
             Some((k, s)) => (Some(k), Some(s)),

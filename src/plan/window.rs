@@ -137,6 +137,33 @@ impl WindowKind {
         }
     }
 
+    /// Whether events leave the window only in arrival order (or all at once by a
+    /// RESET), so `min`/`max`/`first`/`last` can use deques instead of ordered maps.
+    pub fn removes_in_arrival_order(&self) -> bool {
+        !matches!(
+            self,
+            WindowKind::Sort { .. }
+                | WindowKind::Unique { .. }
+                | WindowKind::FirstUnique { .. }
+                | WindowKind::Frequent { .. }
+                | WindowKind::LossyFrequent { .. }
+                | WindowKind::Session { .. }
+        )
+    }
+
+    /// Whether the window emits its events in batch flushes (§2.4.8).
+    pub fn is_batch(&self) -> bool {
+        matches!(
+            self,
+            WindowKind::LengthBatch { .. }
+                | WindowKind::TimeBatch { .. }
+                | WindowKind::ExternalTimeBatch { .. }
+                | WindowKind::ExpressionBatch { .. }
+                | WindowKind::Cron { .. }
+                | WindowKind::Hop { .. }
+        )
+    }
+
     pub fn partitioning(&self) -> Partitioning {
         match self {
             WindowKind::Time { .. }
@@ -469,21 +496,21 @@ const RUNNABLE: &[&str] = &[
     "length",
     "time",
     "timeBatch",
+    "cron",
+    "frequent",
+    "lossyFrequent",
     "lengthBatch",
     "externalTime",
     "externalTimeBatch",
     "hop",
     "expression",
     "expressionBatch",
-    "cron",
-    "frequent",
-    "lossyFrequent",
+    "session",
+    "sort",
     "unique",
     "firstUnique",
-    "sort",
     "timeLength",
     "delay",
-    "session",
 ];
 
 struct Args<'a> {

@@ -155,15 +155,15 @@ windows! {
     Hop(hop::HopWindow),
     Expression(expression::ExpressionWindow),
     ExpressionBatch(expression::ExpressionBatchWindow),
+    Session(session::SessionWindow),
+    Sort(sort::SortWindow),
+    Unique(unique::UniqueWindow),
+    FirstUnique(unique::FirstUniqueWindow),
+    TimeLength(time_length::TimeLengthWindow),
+    Delay(delay::DelayWindow),
     Cron(cron::CronWindow),
     Frequent(frequent::FrequentWindow),
     LossyFrequent(lossy_frequent::LossyFrequentWindow),
-    Unique(unique::UniqueWindow),
-    FirstUnique(unique::FirstUniqueWindow),
-    Sort(sort::SortWindow),
-    TimeLength(time_length::TimeLengthWindow),
-    Delay(delay::DelayWindow),
-    Session(session::SessionWindow),
 }
 
 impl Window {
@@ -185,6 +185,33 @@ impl Window {
                 *start,
                 *stream_current,
                 needs,
+            )),
+            WindowKind::Session { gap, key, latency } => {
+                Window::Session(session::SessionWindow::new(*gap, *key, *latency))
+            }
+            WindowKind::Sort { n, keys } => Window::Sort(sort::SortWindow::new(*n, keys.clone())),
+            WindowKind::Unique { attr } => Window::Unique(unique::UniqueWindow::new(*attr)),
+            WindowKind::FirstUnique { attr } => {
+                Window::FirstUnique(unique::FirstUniqueWindow::new(*attr))
+            }
+            WindowKind::TimeLength { t, n } => {
+                Window::TimeLength(time_length::TimeLengthWindow::new(*t, *n))
+            }
+            WindowKind::Delay { t } => Window::Delay(delay::DelayWindow::new(*t)),
+            WindowKind::Cron { schedule } => {
+                Window::Cron(cron::CronWindow::new(schedule.clone(), needs))
+            }
+            WindowKind::Frequent { n, attrs } => {
+                Window::Frequent(frequent::FrequentWindow::new(*n, attrs.clone()))
+            }
+            WindowKind::LossyFrequent {
+                support,
+                error,
+                attrs,
+            } => Window::LossyFrequent(lossy_frequent::LossyFrequentWindow::new(
+                *support,
+                *error,
+                attrs.clone(),
             )),
             WindowKind::LengthBatch { n, stream_current } => Window::LengthBatch(
                 length_batch::LengthBatchWindow::new(*n, *stream_current, needs),
@@ -217,33 +244,6 @@ impl Window {
                 *stream_current,
                 needs,
             )),
-            WindowKind::Cron { schedule } => {
-                Window::Cron(cron::CronWindow::new(schedule.clone(), needs))
-            }
-            WindowKind::Frequent { n, attrs } => {
-                Window::Frequent(frequent::FrequentWindow::new(*n, attrs.clone()))
-            }
-            WindowKind::LossyFrequent {
-                support,
-                error,
-                attrs,
-            } => Window::LossyFrequent(lossy_frequent::LossyFrequentWindow::new(
-                *support,
-                *error,
-                attrs.clone(),
-            )),
-            WindowKind::Unique { attr } => Window::Unique(unique::UniqueWindow::new(*attr)),
-            WindowKind::FirstUnique { attr } => {
-                Window::FirstUnique(unique::FirstUniqueWindow::new(*attr))
-            }
-            WindowKind::Sort { n, keys } => Window::Sort(sort::SortWindow::new(*n, keys.clone())),
-            WindowKind::TimeLength { t, n } => {
-                Window::TimeLength(time_length::TimeLengthWindow::new(*t, *n))
-            }
-            WindowKind::Delay { t } => Window::Delay(delay::DelayWindow::new(*t)),
-            WindowKind::Session { gap, key, latency } => {
-                Window::Session(session::SessionWindow::new(*gap, *key, *latency))
-            }
         })
     }
 }
