@@ -18,6 +18,15 @@ fn render_t(rest: &str) -> String {
     }
 }
 
+/// The warnings of `TRADES` followed by `rest`, which must plan.
+fn warnings_t(rest: &str) -> String {
+    let text = format!("{TRADES}{rest}");
+    match App::from_sql("app.sql", &text) {
+        Ok(app) => app.warnings().render(),
+        Err(e) => panic!("expected the app to plan, got:\n{e}"),
+    }
+}
+
 // ------------------------------------------------------------------ windows
 
 #[test]
@@ -194,6 +203,19 @@ fn output_every_zero_events() {
     );
 }
 
+// ------------------------------------------------------------------ warnings
+
+#[test]
+fn warning_non_grouped_column() {
+    insta::assert_snapshot!(
+        "warning_non_grouped_column",
+        warnings_t(
+            "INSERT INTO Out SELECT symbol, price, sum(volume) AS v\n\
+             FROM Trades WINDOW('lengthBatch', 3) GROUP BY symbol;"
+        )
+    );
+}
+
 // ------------------------------------------------------------------ every error path, by code
 
 /// One bad query per window/aggregate/selector error path over
@@ -277,4 +299,14 @@ fn every_window_and_selector_error_path_has_its_code() {
         "wrong diagnostics:\n{}",
         failures.join("\n")
     );
+}
+
+#[test]
+fn no_non_grouped_warning_for_slide_windows() {
+    // On a slide window each row comes from its own event, as a reader expects.
+    let w = warnings_t(
+        "INSERT INTO Out SELECT symbol, price, sum(volume) AS v\n\
+         FROM Trades WINDOW('length', 3) GROUP BY symbol;",
+    );
+    assert!(!w.contains("W0005"), "{w}");
 }
