@@ -32,7 +32,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
+use smallvec::SmallVec;
 
 use crate::expr::aggregate::{Acc, AggKind};
 use crate::expr::compile::{EvalCtx, PredFn, ValueFn};
@@ -91,19 +92,51 @@ impl Selector {
     fn deferred(&self) -> bool {
         !self.aggs.is_empty() && self.having.is_none() && !self.wants_expired
     }
+    /// Batch flushes may be folded as events arrive ([`ChunkSink::accumulate`]):
+    /// deferred rows, and no aggregate that outlives a RESET.
+    pub fn can_accumulate(&self) -> bool {
+        self.deferred() && self.wants_current && !self.forever()
+    }
 }
+
+/// A group key: the GROUP BY values (inline for up to two columns, the common case).
+pub type GroupKey = SmallVec<[Value; 2]>;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Group {
     accs: Vec<Acc>,
     /// Events of this group the window holds (adds minus removals since the last reset).
     held: i64,
+    /// In a batch flush with deferred rows: the index of this group's row in the
+    /// chunk, valid when `slot_chunk` is the current chunk's number (deferred rows
+    /// come after the chunk's RESET, which drops groups, so the slot stays valid).
+    #[serde(skip)]
+    slot: usize,
+    #[serde(skip)]
+    slot_chunk: u64,
+}
+
+/// A group of the open batch in accumulate mode ([`ChunkSink::accumulate`]).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Folded {
+    accs: Vec<Acc>,
+    /// Number of the batch the group last saw an event in (`accs` are stale otherwise).
+    batch: u64,
+    /// The group's first event of the batch (its row's position) and last row.
+    first_time: i64,
+    first_key: OrdKey,
+    last_row: Row,
 }
 
 /// The selector's state in one key group.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SelectorState {
-    groups: FxHashMap<Box<[Value]>, Group>,
+    groups: hashbrown::HashMap<GroupKey, Group, FxBuildHasher>,
+    /// Accumulate mode: groups by key, their indexes in first-appearance order for the
+    /// open batch, and the batch number.
+    folded: hashbrown::HashMap<GroupKey, Folded, FxBuildHasher>,
+    folded_order: Vec<GroupKey>,
+    folded_batch: u64,
 }
 
 impl SelectorState {
@@ -126,10 +159,12 @@ pub struct Scratch {
     chunk: Option<Chunk>,
     section: u64,
     rows: Vec<Pending>,
-    /// Batch flush with aggregates: group key → index in `rows`.
-    slots: FxHashMap<Box<[Value]>, usize>,
-    /// Deferred batch rows: the last CURRENT event's row per slot.
-    deferred: Vec<(Box<[Value]>, Row, i64)>,
+    /// Number of the current chunk (1-based), for [`Group::slot_chunk`].
+    chunk_no: u64,
+    /// Batch flush with aggregates and eager rows: group key → index in `rows`.
+    slots: rustc_hash::FxHashMap<GroupKey, usize>,
+    /// Deferred batch rows: the group key and its last CURRENT event's row, per slot.
+    deferred: Vec<(GroupKey, Row)>,
     ext: Vec<Value>,
 }
 
@@ -161,23 +196,20 @@ fn position(section: u64, ev: &Ev) -> OrdKey {
 }
 
 impl SelectorRun<'_> {
-    fn group_key(&self, ev: &Ev) -> Box<[Value]> {
-        self.sel.group_of(ev)
-    }
-
-    fn event(&mut self, ev: &Ev, expired: bool) {
+    /// Handles one CURRENT or EXPIRED event. Returns the deferred slot that must
+    /// receive the event's row (the caller moves it there when the window gives the
+    /// event up, and clones it otherwise).
+    fn event(&mut self, ev: &Ev, expired: bool) -> Option<usize> {
         let sel = self.sel;
-        let key = self.group_key(ev);
+        let key = sel.group_of(ev);
         let ctx = EvalCtx::new(&ev.row, ev.time);
-        if !self.state.groups.contains_key(&key[..]) {
-            let accs = sel.aggs.iter().map(|a| a.new_acc()).collect();
-            self.state
-                .groups
-                .insert(key.clone(), Group { accs, held: 0 });
-        }
-        let Some(group) = self.state.groups.get_mut(&key[..]) else {
-            return;
-        };
+        // One hash and probe per event; the key is cloned only for a new group.
+        let group = self.state.groups.entry_ref(&key).or_insert_with(|| Group {
+            accs: sel.aggs.iter().map(|a| a.new_acc()).collect(),
+            held: 0,
+            slot: 0,
+            slot_chunk: 0,
+        });
         for (acc, spec) in group.accs.iter_mut().zip(&sel.aggs) {
             let v = match &spec.arg {
                 Some(f) => f(&ctx),
@@ -195,10 +227,9 @@ impl SelectorRun<'_> {
         } else {
             sel.wants_current
         };
-        let Some(chunk) = self.scratch.chunk.as_ref() else {
-            return;
-        };
+        let chunk = self.scratch.chunk.as_ref()?;
         let batch_aggs = chunk.batch && !sel.aggs.is_empty();
+        let deferred = batch_aggs && sel.deferred();
         let chunk_time = chunk.time;
         // Positions only order the rows of timer chunks (see the module docs).
         let positioned = matches!(chunk.cause, Cause::Timer { .. }) && !sel.indexed_keys();
@@ -218,66 +249,66 @@ impl SelectorRun<'_> {
                 OrdKey::new()
             }
         };
+        let scratch = &mut *self.scratch;
+        let has_slot = group.slot_chunk == scratch.chunk_no;
+        let mut slot = None;
         if wanted {
-            if batch_aggs && sel.deferred() {
-                let scratch = &mut *self.scratch;
-                match scratch.slots.get(&key[..]) {
-                    Some(&i) => scratch.deferred[i].1 = ev.row.clone(),
-                    None => {
-                        scratch.slots.insert(key.clone(), scratch.deferred.len());
-                        scratch.rows.push(Pending {
-                            position: pos(),
-                            row: Box::new([]),
-                            expired: false,
-                            group: group_of(&key),
-                        });
-                        scratch
-                            .deferred
-                            .push((key.clone(), ev.row.clone(), ev.time));
-                    }
+            if deferred {
+                if !has_slot {
+                    group.slot = scratch.deferred.len();
+                    group.slot_chunk = scratch.chunk_no;
+                    scratch.rows.push(Pending {
+                        position: pos(),
+                        row: Box::new([]),
+                        expired: false,
+                        group: group_of(&key),
+                    });
+                    scratch.deferred.push((key.clone(), Box::new([])));
                 }
+                slot = Some(group.slot);
             } else {
-                let row = evaluate(sel, &mut self.scratch.ext, &ev.row, &group.accs, chunk_time);
+                let row = evaluate(sel, &mut scratch.ext, &ev.row, &group.accs, chunk_time);
                 let keep = match &sel.having {
-                    Some(h) => h(&EvalCtx::new(&self.scratch.ext, chunk_time)),
+                    Some(h) => h(&EvalCtx::new(&scratch.ext, chunk_time)),
                     None => true,
                 };
                 if keep {
-                    let scratch = &mut *self.scratch;
-                    let pending = Pending {
-                        position: pos(),
-                        row,
-                        expired,
-                        group: group_of(&key),
-                    };
-                    if batch_aggs {
-                        match scratch.slots.get(&key[..]) {
-                            Some(&i) => {
-                                scratch.rows[i].row = pending.row;
-                                scratch.rows[i].expired = expired;
-                            }
-                            None => {
-                                scratch.slots.insert(key.clone(), scratch.rows.len());
-                                scratch.rows.push(pending);
-                            }
-                        }
+                    // A RESET inside the chunk drops the groups, so slots of this path
+                    // are kept per chunk in the scratch space, not in the group.
+                    let slot = if batch_aggs {
+                        scratch.slots.get(&key).copied()
                     } else {
-                        scratch.rows.push(pending);
+                        None
+                    };
+                    if let Some(i) = slot {
+                        scratch.rows[i].row = row;
+                        scratch.rows[i].expired = expired;
+                    } else {
+                        if batch_aggs {
+                            scratch.slots.insert(key.clone(), scratch.rows.len());
+                        }
+                        scratch.rows.push(Pending {
+                            position: pos(),
+                            row,
+                            expired,
+                            group: group_of(&key),
+                        });
                     }
                 }
             }
         }
-        if group.held <= 0 && !sel.forever() && !(batch_aggs && sel.deferred()) {
+        if group.held <= 0 && !sel.forever() && !deferred {
             self.state.groups.remove(&key[..]);
         }
+        slot
     }
 }
 
 impl Selector {
     /// The group key of an event (empty without GROUP BY).
-    pub fn group_of(&self, ev: &Ev) -> Box<[Value]> {
+    pub fn group_of(&self, ev: &Ev) -> GroupKey {
         if self.group_by.is_empty() {
-            return Box::new([]);
+            return GroupKey::new();
         }
         let ctx = EvalCtx::new(&ev.row, ev.time);
         self.group_by.iter().map(|g| g(&ctx)).collect()
@@ -328,16 +359,101 @@ impl ChunkSink for SelectorRun<'_> {
         s.chunk = Some(chunk);
         s.section = 0;
         s.rows.clear();
-        s.slots.clear();
         s.deferred.clear();
+        s.slots.clear();
+        // Invalidates every group's slot of the previous chunk.
+        s.chunk_no += 1;
     }
 
     fn current(&mut self, ev: &Ev) {
-        self.event(ev, false);
+        if let Some(i) = self.event(ev, false) {
+            self.scratch.deferred[i].1 = ev.row.clone();
+        }
+    }
+
+    fn current_owned(&mut self, ev: Ev) {
+        if let Some(i) = self.event(&ev, false) {
+            self.scratch.deferred[i].1 = ev.row;
+        }
     }
 
     fn expired(&mut self, ev: &Ev) {
-        self.event(ev, true);
+        if let Some(i) = self.event(ev, true) {
+            self.scratch.deferred[i].1 = ev.row.clone();
+        }
+    }
+
+    fn accumulate(&mut self, ev: Ev) {
+        let sel = self.sel;
+        let st = &mut *self.state;
+        let batch = st.folded_batch;
+        let key = sel.group_of(&ev);
+        let ctx = EvalCtx::new(&ev.row, ev.time);
+        let f = st.folded.entry_ref(&key).or_insert_with(|| Folded {
+            accs: sel.aggs.iter().map(|a| a.new_acc()).collect(),
+            batch: u64::MAX,
+            first_time: 0,
+            first_key: OrdKey::new(),
+            last_row: Box::new([]),
+        });
+        if f.batch != batch {
+            // First event of this group in the batch: the RESET applies now.
+            f.accs.iter_mut().for_each(Acc::reset);
+            f.batch = batch;
+            f.first_time = ev.time;
+            f.first_key.clone_from(&ev.key);
+            st.folded_order.push(key);
+        }
+        for (acc, spec) in f.accs.iter_mut().zip(&sel.aggs) {
+            let v = match &spec.arg {
+                Some(g) => g(&ctx),
+                None => Value::Null,
+            };
+            acc.add(ev.id, &v);
+        }
+        f.last_row = ev.row;
+    }
+
+    fn flush_accumulated(&mut self) {
+        let sel = self.sel;
+        let Some(chunk) = self.scratch.chunk.as_ref() else {
+            return;
+        };
+        let time = chunk.time;
+        let positioned = matches!(chunk.cause, Cause::Timer { .. }) && !sel.indexed_keys();
+        let want_groups = self.groups.is_some();
+        let st = &mut *self.state;
+        let scratch = &mut *self.scratch;
+        for key in st.folded_order.drain(..) {
+            let Some(f) = st.folded.get_mut(&key) else {
+                continue;
+            };
+            let row = evaluate(sel, &mut scratch.ext, &f.last_row, &f.accs, time);
+            let position = if positioned {
+                let mut k = OrdKey::new();
+                k.push(scratch.section);
+                k.push(f.first_time.max(0) as u64);
+                k.push(f.first_key.len() as u64);
+                k.extend_from_slice(&f.first_key);
+                k
+            } else {
+                OrdKey::new()
+            };
+            scratch.rows.push(Pending {
+                position,
+                row,
+                expired: false,
+                group: if want_groups {
+                    key[..].into()
+                } else {
+                    Box::new([])
+                },
+            });
+        }
+        // Groups idle for a whole batch are dropped, so state follows the live keys.
+        let batch = st.folded_batch;
+        st.folded.retain(|_, f| f.batch == batch);
+        st.folded_batch += 1;
     }
 
     fn reset(&mut self) {
@@ -360,7 +476,7 @@ impl ChunkSink for SelectorRun<'_> {
         let scratch = &mut *self.scratch;
         // Deferred batch rows: every group's final aggregates are its last row's.
         let deferred = std::mem::take(&mut scratch.deferred);
-        for (i, (key, row, _)) in deferred.iter().enumerate() {
+        for (i, (key, row)) in deferred.iter().enumerate() {
             if let Some(group) = self.state.groups.get(&key[..]) {
                 scratch.rows[i].row = evaluate(sel, &mut scratch.ext, row, &group.accs, chunk.time);
             }

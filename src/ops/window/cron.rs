@@ -91,7 +91,13 @@ mod tests {
 
     fn every(secs: u32, expired: bool) -> CronWindow {
         let schedule = CronSchedule::parse(&format!("*/{secs} * * * * *")).unwrap();
-        CronWindow::new(schedule, WindowNeeds { expired })
+        CronWindow::new(
+            schedule,
+            WindowNeeds {
+                expired,
+                accumulate: false,
+            },
+        )
     }
 
     #[test]

@@ -182,7 +182,10 @@ mod tests {
 
     #[test]
     fn the_arrival_that_breaks_the_bound_flushes_and_opens_the_next_batch() {
-        let needs = WindowNeeds { expired: true };
+        let needs = WindowNeeds {
+            expired: true,
+            accumulate: false,
+        };
         let mut w = ExpressionBatchWindow::new(2, false, false, needs);
         let items = drive(
             &mut w,
@@ -209,7 +212,15 @@ mod tests {
 
     #[test]
     fn include_trigger_puts_the_arrival_in_the_flushed_batch() {
-        let mut w = ExpressionBatchWindow::new(2, true, false, WindowNeeds { expired: false });
+        let mut w = ExpressionBatchWindow::new(
+            2,
+            true,
+            false,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 10), (2, 11), (3, 12), (4, 13)]);
         assert_eq!(
             items,
@@ -226,7 +237,10 @@ mod tests {
 
     #[test]
     fn stream_current_emits_on_arrival_and_expires_the_batch() {
-        let needs = WindowNeeds { expired: true };
+        let needs = WindowNeeds {
+            expired: true,
+            accumulate: false,
+        };
         let mut w = ExpressionBatchWindow::new(1, false, true, needs);
         let items = drive(&mut w, &[(1, 10), (2, 11)]);
         assert_eq!(

@@ -232,7 +232,10 @@ mod tests {
     }
 
     fn no_expired() -> WindowNeeds {
-        WindowNeeds { expired: false }
+        WindowNeeds {
+            expired: false,
+            accumulate: false,
+        }
     }
 
     #[test]
@@ -280,7 +283,10 @@ mod tests {
 
     #[test]
     fn expired_rows_of_the_previous_batch_come_first() {
-        let needs = WindowNeeds { expired: true };
+        let needs = WindowNeeds {
+            expired: true,
+            accumulate: false,
+        };
         let mut w = ExternalTimeBatchWindow::new(0, 50, None, None, false, needs);
         let items = run(
             &mut w,
@@ -341,7 +347,10 @@ mod tests {
 
     #[test]
     fn a_trigger_after_a_timeout_shows_only_the_expired_batch() {
-        let needs = WindowNeeds { expired: true };
+        let needs = WindowNeeds {
+            expired: true,
+            accumulate: false,
+        };
         let mut w = ExternalTimeBatchWindow::new(0, 100, None, Some(10), false, needs);
         let items = run(&mut w, vec![at(1, 0, Some(0)), at(2, 150, Some(150))]);
         assert_eq!(
@@ -384,6 +393,10 @@ mod tests {
             fn expired(&mut self, _: &Ev) {}
             fn reset(&mut self) {}
             fn end(&mut self) {}
+            fn accumulate(&mut self, ev: Ev) {
+                self.current(&ev);
+            }
+            fn flush_accumulated(&mut self) {}
         }
         let mut w = ExternalTimeBatchWindow::new(0, 100, None, None, true, no_expired());
         let mut out = Rows(Vec::new());

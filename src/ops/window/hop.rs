@@ -148,7 +148,14 @@ mod tests {
     #[test]
     fn each_window_closes_at_its_end_with_its_events() {
         // hop(100, 50): the events of w_hop_basic.
-        let mut w = HopWindow::new(100, 50, WindowNeeds { expired: false });
+        let mut w = HopWindow::new(
+            100,
+            50,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(
             &mut w,
             &[
@@ -202,7 +209,14 @@ mod tests {
 
     #[test]
     fn slide_equal_to_size_is_tumbling_also_for_expired_rows() {
-        let mut w = HopWindow::new(10, 10, WindowNeeds { expired: true });
+        let mut w = HopWindow::new(
+            10,
+            10,
+            WindowNeeds {
+                expired: true,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 3), (2, 25)]);
         assert_eq!(
             items,
@@ -231,7 +245,14 @@ mod tests {
     fn a_slide_that_does_not_divide_the_size() {
         // hop(25, 10): windows [0,25), [10,35), [20,45), ... An event at 22 is in the
         // windows ending 25, 35 and 45; one at 50 in those ending 55, 65 and 75.
-        let mut w = HopWindow::new(25, 10, WindowNeeds { expired: false });
+        let mut w = HopWindow::new(
+            25,
+            10,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 22), (2, 50)]);
         let closes: Vec<i64> = items
             .iter()
@@ -245,7 +266,14 @@ mod tests {
 
     #[test]
     fn windows_before_zero_are_ordinary_windows() {
-        let mut w = HopWindow::new(100, 50, WindowNeeds { expired: false });
+        let mut w = HopWindow::new(
+            100,
+            50,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 10)]);
         assert_eq!(
             items,

@@ -102,7 +102,14 @@ mod tests {
 
     #[test]
     fn flushes_at_the_nth_arrival_and_drops_the_partial_batch() {
-        let mut w = LengthBatchWindow::new(2, false, WindowNeeds { expired: false });
+        let mut w = LengthBatchWindow::new(
+            2,
+            false,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 10), (2, 11), (3, 12), (4, 12), (5, 20)]);
         assert_eq!(
             items,
@@ -123,7 +130,14 @@ mod tests {
 
     #[test]
     fn previous_batch_expires_before_the_reset() {
-        let mut w = LengthBatchWindow::new(2, false, WindowNeeds { expired: true });
+        let mut w = LengthBatchWindow::new(
+            2,
+            false,
+            WindowNeeds {
+                expired: true,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 10), (2, 11), (3, 12), (4, 13)]);
         assert_eq!(
             items,
@@ -146,7 +160,14 @@ mod tests {
 
     #[test]
     fn stream_current_emits_on_arrival_and_expires_at_the_nth() {
-        let mut w = LengthBatchWindow::new(2, true, WindowNeeds { expired: true });
+        let mut w = LengthBatchWindow::new(
+            2,
+            true,
+            WindowNeeds {
+                expired: true,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 10), (2, 11), (3, 12)]);
         assert_eq!(
             items,
@@ -169,7 +190,14 @@ mod tests {
 
     #[test]
     fn a_batch_of_one_flushes_every_arrival() {
-        let mut w = LengthBatchWindow::new(1, false, WindowNeeds { expired: false });
+        let mut w = LengthBatchWindow::new(
+            1,
+            false,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 10), (2, 11)]);
         assert_eq!(
             items,

@@ -75,6 +75,17 @@ pub struct Chunk {
 pub trait ChunkSink {
     fn begin(&mut self, chunk: Chunk);
     fn current(&mut self, ev: &Ev);
+    /// A CURRENT event the window gives up (it keeps no copy): the sink may keep its
+    /// row without cloning it.
+    fn current_owned(&mut self, ev: Ev) {
+        self.current(&ev);
+    }
+    /// Only when [`WindowNeeds::accumulate`]: folds an event of the open batch now, so
+    /// that a later flush chunk `begin, reset, flush_accumulated, end` gives the rows
+    /// of `begin, reset, current(each folded event), end`. Called outside any chunk.
+    fn accumulate(&mut self, ev: Ev);
+    /// Inside a flush chunk, after `reset`: the folded events, as CURRENT.
+    fn flush_accumulated(&mut self);
     fn expired(&mut self, ev: &Ev);
     fn reset(&mut self);
     fn end(&mut self);
@@ -93,6 +104,11 @@ pub struct WindowNeeds {
     /// see removals). When false, windows may skip emitting EXPIRED events whose
     /// only effect would be on rows nobody reads.
     pub expired: bool,
+    /// The selector can fold CURRENT events of a batch as they arrive
+    /// ([`ChunkSink::accumulate`]): its batch flushes want one row per group, no
+    /// EXPIRED rows, no HAVING and no snapshot of the window contents. A batch window
+    /// may then hold nothing and flush with [`ChunkSink::flush_accumulated`].
+    pub accumulate: bool,
 }
 
 /// The behaviour of one window kind (per key group).
@@ -265,6 +281,7 @@ pub(crate) mod testing {
     #[derive(Default)]
     pub struct Recorder {
         pub items: Vec<Item>,
+        folded: Vec<u64>,
     }
 
     impl ChunkSink for Recorder {
@@ -285,6 +302,14 @@ pub(crate) mod testing {
         }
         fn end(&mut self) {
             self.items.push(Item::End);
+        }
+        fn accumulate(&mut self, ev: Ev) {
+            self.folded.push(ev.id);
+        }
+        fn flush_accumulated(&mut self) {
+            for id in self.folded.drain(..) {
+                self.items.push(Item::Current(id));
+            }
         }
     }
 

@@ -94,7 +94,13 @@ mod tests {
 
     #[test]
     fn expiry_fires_before_an_arrival_at_the_same_time() {
-        let mut w = TimeWindow::new(10, WindowNeeds { expired: true });
+        let mut w = TimeWindow::new(
+            10,
+            WindowNeeds {
+                expired: true,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 0), (2, 0), (3, 10), (4, 15)]);
         assert_eq!(
             items,

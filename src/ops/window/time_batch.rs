@@ -20,6 +20,10 @@ pub struct TimeBatchWindow {
     start: i64,
     stream_current: bool,
     keep_previous: bool,
+    /// Fold arrivals into the selector instead of holding them ([`WindowNeeds`]).
+    accumulate: bool,
+    /// Events folded into the open batch (accumulate mode).
+    folded: u64,
     batch: Vec<Ev>,
     previous: Vec<Ev>,
     /// End of the batch whose timer is pending.
@@ -33,6 +37,8 @@ impl TimeBatchWindow {
             start,
             stream_current,
             keep_previous: needs.expired,
+            accumulate: needs.accumulate && !stream_current && !needs.expired,
+            folded: 0,
             batch: Vec::new(),
             previous: Vec::new(),
             armed: None,
@@ -58,7 +64,12 @@ impl WindowOp for TimeBatchWindow {
             timers.set(end, 0);
             self.armed = Some(end);
         }
-        self.batch.push(ev);
+        if self.accumulate {
+            self.folded += 1;
+            out.accumulate(ev);
+        } else {
+            self.batch.push(ev);
+        }
     }
 
     fn on_timer<S: ChunkSink>(
@@ -71,7 +82,23 @@ impl WindowOp for TimeBatchWindow {
         if self.armed == Some(time) {
             self.armed = None;
         }
-        let batch = std::mem::take(&mut self.batch);
+        if self.accumulate {
+            if self.folded > 0 {
+                self.folded = 0;
+                out.begin(Chunk {
+                    time,
+                    batch: true,
+                    cause: Cause::Timer {
+                        chunk: Default::default(),
+                    },
+                });
+                out.reset();
+                out.flush_accumulated();
+                out.end();
+            }
+            return;
+        }
+        let mut batch = std::mem::take(&mut self.batch);
         let previous = std::mem::take(&mut self.previous);
         let expired_part = if self.stream_current {
             &batch
@@ -94,7 +121,12 @@ impl WindowOp for TimeBatchWindow {
         }
         out.reset();
         if !self.stream_current {
-            batch.iter().for_each(|e| out.current(e));
+            if self.keep_previous {
+                batch.iter().for_each(|e| out.current(e));
+            } else {
+                // Nothing keeps the batch: hand the events over instead of copying rows.
+                batch.drain(..).for_each(|e| out.current_owned(e));
+            }
         }
         out.end();
         if self.keep_previous && !self.stream_current && !batch.is_empty() {
@@ -120,7 +152,15 @@ mod tests {
 
     #[test]
     fn boundary_event_opens_the_next_batch() {
-        let mut w = TimeBatchWindow::new(10, 0, false, WindowNeeds { expired: false });
+        let mut w = TimeBatchWindow::new(
+            10,
+            0,
+            false,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 3), (2, 9), (3, 10), (4, 35)]);
         assert_eq!(
             items,
@@ -152,8 +192,40 @@ mod tests {
     }
 
     #[test]
+    fn folding_gives_the_same_chunks_as_holding() {
+        let events = [(1, 3), (2, 9), (3, 10), (4, 35)];
+        let mut held = TimeBatchWindow::new(
+            10,
+            0,
+            false,
+            WindowNeeds {
+                expired: false,
+                accumulate: false,
+            },
+        );
+        let mut folded = TimeBatchWindow::new(
+            10,
+            0,
+            false,
+            WindowNeeds {
+                expired: false,
+                accumulate: true,
+            },
+        );
+        assert_eq!(drive(&mut held, &events), drive(&mut folded, &events));
+    }
+
+    #[test]
     fn expired_rows_come_at_the_next_boundary_even_when_empty() {
-        let mut w = TimeBatchWindow::new(10, 0, false, WindowNeeds { expired: true });
+        let mut w = TimeBatchWindow::new(
+            10,
+            0,
+            false,
+            WindowNeeds {
+                expired: true,
+                accumulate: false,
+            },
+        );
         let items = drive(&mut w, &[(1, 3), (2, 25)]);
         assert_eq!(
             items,
