@@ -34,6 +34,8 @@ use crate::runtime::record::{source_key, tick_of, Rec};
 use crate::runtime::Abort;
 use crate::value::{Row, Value};
 
+use timely::dataflow::operators::probe::Handle as ProbeHandle;
+
 use super::chunks::{first_line, split_chunks, Chunk, ChunkReader};
 use super::format::{
     CsvDecoder, CsvOptions, DecodeError, DecodeErrorKind, Decoder, JsonDecoder, JsonOptions, Schema,
@@ -84,6 +86,10 @@ pub struct SourceConfig {
     /// OR of the filters of every consumer (all stateless queries with a WHERE): a
     /// record failing it is dropped before it becomes a row. Consumers re-check.
     pub prefilter: Option<Arc<PredFn>>,
+    /// The frontier of every worker's file sources (a probe behind an exchange). A
+    /// worker whose own time runs further ahead of it than two rounds of its chunks
+    /// waits, so records in flight to slower workers stay bounded (DESIGN.md §3).
+    pub progress: Option<ProbeHandle<u64>>,
 }
 
 /// One partition's reading state.
@@ -184,6 +190,16 @@ pub fn file_source<'s>(scope: Scope<'s, u64>, cfg: SourceConfig) -> SourceStream
                 activator.activate_after(wait);
                 return;
             }
+            if let Some(p) = &cfg.progress {
+                let mine = *cs[0].time();
+                let lead = u64::try_from(st.max_lead).unwrap_or(u64::MAX);
+                if p.less_than(&mine.saturating_sub(lead)) {
+                    // Far ahead of the slowest worker: let it catch up (it never waits
+                    // itself, as its own time is the frontier).
+                    activator.activate_after(Duration::from_micros(500));
+                    return;
+                }
+            }
             let mut main = Vec::new();
             let mut late = Vec::new();
             let mut dlq = Vec::new();
@@ -260,6 +276,9 @@ struct SourceState {
     reader: Option<ChunkReader>,
     /// The part the reader is positioned in.
     positioned: Option<usize>,
+    /// How far (ms of event time) this worker may run ahead of the slowest file source:
+    /// twice the mean event-time span between two of its consecutive chunks.
+    max_lead: i64,
 }
 
 /// Positions `reader` at the start of `chunk`, opening it on first use.
@@ -343,6 +362,7 @@ impl SourceState {
             path_text: cfg.path.display().to_string(),
             reader: None,
             positioned: None,
+            max_lead: i64::MAX,
         };
         if let Some(rx) = stdin_rx {
             st.parts.push(Part {
@@ -353,7 +373,25 @@ impl SourceState {
             });
         }
         st.prescan(cfg)?;
+        st.max_lead = st.lead_from_bounds(cfg);
         Ok(st)
+    }
+
+    fn lead_from_bounds(&self, cfg: &SourceConfig) -> i64 {
+        let bounds: Vec<i64> = self
+            .parts
+            .iter()
+            .filter(|p| matches!(p.reader, LineInput::Chunk(_)))
+            .map(|p| p.bound)
+            .collect();
+        match (bounds.first(), bounds.last()) {
+            (Some(first), Some(last)) if bounds.len() >= 2 && cfg.event_time.is_some() => {
+                let gap = (last - first) / (bounds.len() as i64 - 1);
+                gap.saturating_mul(2).max(10 * cfg.tick_ms as i64)
+            }
+            // One chunk, ingestion time or stdin: nothing to pace.
+            _ => i64::MAX,
+        }
     }
 
     /// Finds each chunk's watermark lower bound: `first valid event time − delay`.

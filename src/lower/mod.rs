@@ -10,9 +10,11 @@ use std::sync::Arc;
 
 use timely::dataflow::channels::pact::Pipeline;
 use timely::dataflow::operators::generic::Operator;
+use timely::dataflow::operators::probe::Handle as ProbeHandle;
 use timely::dataflow::operators::vec::Broadcast;
+use timely::dataflow::operators::vec::Filter;
 use timely::dataflow::operators::vec::Map;
-use timely::dataflow::operators::Concatenate;
+use timely::dataflow::operators::{Concatenate, Exchange as _, Probe};
 use timely::dataflow::Scope;
 use timely::worker::Worker;
 
@@ -52,6 +54,9 @@ pub fn build(
         let mut built: HashMap<StreamId, RecStream> = HashMap::new();
         let total = cfg.total_workers().max(1) as f64;
         let mut fatal = Vec::new();
+        // The slowest file source's time, on every worker: it paces the others.
+        let file_progress = ProbeHandle::<u64>::new();
+        let mut file_streams = Vec::new();
         // Sources.
         for (sid, s) in plan.streams.iter().enumerate() {
             match &s.source {
@@ -94,8 +99,10 @@ pub fn build(
                         prefilter: plan
                             .source_prefilter(sid)
                             .map(|f| Arc::new(compile_pred(&f))),
+                        progress: Some(file_progress.clone()),
                     };
                     let out = file_source(scope, sc);
+                    file_streams.push(out.records.clone());
                     producers.entry(sid).or_default().push(out.records);
                     if let LatePolicy::Stream(t) = s.time.late {
                         producers.entry(t).or_default().push(out.late);
@@ -131,6 +138,14 @@ pub fn build(
                 }
                 None => {}
             }
+        }
+        if !file_streams.is_empty() {
+            // No record passes; the exchange only joins every worker's source frontier.
+            scope
+                .concatenate(file_streams)
+                .filter(|_: &Rec| false)
+                .exchange(|_: &Rec| 0)
+                .probe_with(&file_progress);
         }
         // A fatal error on any worker reaches every worker of every process, so all of
         // them stop reading and the whole run exits with code 1.
