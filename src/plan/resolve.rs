@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Span};
-use crate::expr::aggregate::{resolve_aggregate, AggKind};
+use crate::expr::aggregate::{aggregate_names, resolve_aggregate, AggKind};
 use crate::expr::cast::cast_ok;
 use crate::expr::compile::fold;
 use crate::expr::functions::{self, FnError};
@@ -22,26 +22,18 @@ use crate::syntax::ast::{BinaryOp, Expr, ExprKind, Literal, UnaryOp};
 use crate::syntax::printer::print_expr;
 use crate::value::{DataType, Value};
 
-/// Aggregate function names (§2.6); they are not scalar functions.
-pub const AGGREGATES: &[&str] = &[
-    "count",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "minForever",
-    "maxForever",
-    "distinctCount",
-    "stdDev",
-    "and",
-    "or",
-    "first",
-    "last",
-    "unionSet",
-];
+/// Siddhi's `unionSet` parses as an aggregate call, so that it is reported as an
+/// unsupported aggregate (there is no set type in v1) rather than an unknown function.
+const RESERVED_AGGREGATES: &[&str] = &["unionSet"];
+
+/// Aggregate function names (§2.6): the supported ones, then the reserved ones. They
+/// are not scalar functions.
+fn aggregate_call_names() -> impl Iterator<Item = &'static str> {
+    aggregate_names().iter().chain(RESERVED_AGGREGATES).copied()
+}
 
 pub fn is_aggregate(name: &str) -> bool {
-    AGGREGATES.iter().any(|a| a.eq_ignore_ascii_case(name))
+    aggregate_call_names().any(|a| a.eq_ignore_ascii_case(name))
 }
 
 /// Where an expression is written; decides what is allowed in it.
@@ -561,7 +553,7 @@ fn special_or_builtin(
             let cands = functions::names()
                 .iter()
                 .copied()
-                .chain(AGGREGATES.iter().copied());
+                .chain(aggregate_call_names());
             if let Some(s) = did_you_mean(&name.name, cands) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
