@@ -29,6 +29,34 @@ impl TimeWindow {
         }
     }
 
+    /// An arrival; with `cap = Some(n)` the oldest of n held events leaves first, in
+    /// the arrival's chunk (`timeLength`).
+    pub(super) fn arrive<S: ChunkSink>(
+        &mut self,
+        ev: Ev,
+        cap: Option<usize>,
+        timers: &mut dyn Timers,
+        out: &mut S,
+    ) {
+        match cap {
+            Some(n) if self.held.len() >= n => {
+                out.begin(Chunk {
+                    time: ev.time,
+                    batch: false,
+                    cause: Cause::Arrival(ev.key.clone()),
+                });
+                if let Some(old) = self.held.pop_front() {
+                    out.expired(&old);
+                }
+                out.current(&ev);
+                out.end();
+            }
+            _ => arrival_chunk(&ev, out),
+        }
+        self.held.push_back(ev);
+        self.arm(timers);
+    }
+
     fn arm(&mut self, timers: &mut dyn Timers) {
         if self.armed.is_none() {
             if let Some(first) = self.held.front() {
@@ -42,9 +70,7 @@ impl TimeWindow {
 
 impl WindowOp for TimeWindow {
     fn on_arrival<S: ChunkSink>(&mut self, ev: Ev, timers: &mut dyn Timers, out: &mut S) {
-        arrival_chunk(&ev, out);
-        self.held.push_back(ev);
-        self.arm(timers);
+        self.arrive(ev, None, timers, out);
     }
 
     fn on_timer<S: ChunkSink>(

@@ -7,102 +7,55 @@
 //! new]`, stamped with the arrival's time. An event evicted by count does not expire
 //! again.
 //!
-//! State: up to n events, oldest first (both rules remove from the front, since
+//! State: a `time(t)` window ([`TimeWindow`]) holding up to n events, oldest first (both rules remove from the front, since
 //! arrivals come in time order). One timer is pending, for the oldest held event;
 //! when it fires after that event was evicted by count it just re-arms for the new
 //! oldest. At end of input every held event expires at its own time (§3.7).
 
-use std::collections::VecDeque;
-
 use serde::{Deserialize, Serialize};
 
-use super::{Cause, Chunk, ChunkSink, Ev, Timers, WindowOp};
+use super::time::TimeWindow;
+use super::{ChunkSink, Ev, Timers, WindowNeeds, WindowOp};
 
+/// A `time(t)` window whose arrivals also push out the oldest of n held events.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TimeLengthWindow {
-    t: i64,
+    time: TimeWindow,
     n: usize,
-    held: VecDeque<Ev>,
-    /// Time of the pending timer, if one is set.
-    armed: Option<i64>,
 }
 
 impl TimeLengthWindow {
     pub fn new(t: i64, n: u64) -> TimeLengthWindow {
         TimeLengthWindow {
-            t,
+            time: TimeWindow::new(
+                t,
+                WindowNeeds {
+                    expired: true,
+                    accumulate: false,
+                },
+            ),
             n: usize::try_from(n).unwrap_or(usize::MAX).max(1),
-            held: VecDeque::new(),
-            armed: None,
-        }
-    }
-
-    fn arm(&mut self, timers: &mut dyn Timers) {
-        if self.armed.is_none() {
-            if let Some(first) = self.held.front() {
-                let at = first.time.saturating_add(self.t);
-                timers.set(at, 0);
-                self.armed = Some(at);
-            }
         }
     }
 }
 
 impl WindowOp for TimeLengthWindow {
     fn on_arrival<S: ChunkSink>(&mut self, ev: Ev, timers: &mut dyn Timers, out: &mut S) {
-        out.begin(Chunk {
-            time: ev.time,
-            batch: false,
-            cause: Cause::Arrival(ev.key.clone()),
-        });
-        if self.held.len() >= self.n {
-            if let Some(old) = self.held.pop_front() {
-                out.expired(&old);
-            }
-        }
-        out.current(&ev);
-        out.end();
-        self.held.push_back(ev);
-        self.arm(timers);
+        self.time.arrive(ev, Some(self.n), timers, out);
     }
 
     fn on_timer<S: ChunkSink>(
         &mut self,
         time: i64,
-        _tag: u64,
+        tag: u64,
         timers: &mut dyn Timers,
         out: &mut S,
     ) {
-        self.armed = None;
-        let mut begun = false;
-        while self
-            .held
-            .front()
-            .is_some_and(|e| e.time.saturating_add(self.t) <= time)
-        {
-            let Some(e) = self.held.pop_front() else {
-                break;
-            };
-            if !begun {
-                out.begin(Chunk {
-                    time,
-                    batch: false,
-                    cause: Cause::Timer {
-                        chunk: Default::default(),
-                    },
-                });
-                begun = true;
-            }
-            out.expired(&e);
-        }
-        if begun {
-            out.end();
-        }
-        self.arm(timers);
+        self.time.on_timer(time, tag, timers, out);
     }
 
     fn for_each_held(&self, f: &mut dyn FnMut(&Ev)) {
-        self.held.iter().for_each(f);
+        self.time.for_each_held(f);
     }
 }
 
