@@ -7,8 +7,8 @@
 //! new]`, stamped with the arrival's time. An event evicted by count does not expire
 //! again.
 //!
-//! State: a `time(t)` window ([`TimeWindow`]) holding up to n events, oldest first (both rules remove from the front, since
-//! arrivals come in time order). One timer is pending, for the oldest held event;
+//! State: a `time(t)` window ([`TimeWindow`]) holding up to n events, oldest first
+//! (both rules remove from the front, since arrivals come in time order). One timer is pending, for the oldest held event;
 //! when it fires after that event was evicted by count it just re-arms for the new
 //! oldest. At end of input every held event expires at its own time (§3.7).
 
