@@ -138,6 +138,9 @@ pub struct SourceStreams<'s> {
     pub dead_letters: StreamVec<'s, u64, Rec>,
     /// Fatal errors; broadcast so that every process stops and exits 1.
     pub fatal: StreamVec<'s, u64, String>,
+    /// Never carries data, only the source's frontier (for pacing): a probe on
+    /// `records` itself would make timely clone every batch for the second reader.
+    pub progress: StreamVec<'s, u64, Rec>,
 }
 
 /// Builds the source (see the module documentation).
@@ -149,6 +152,7 @@ pub fn file_source<'s>(scope: Scope<'s, u64>, cfg: SourceConfig) -> SourceStream
     let (out1, s1) = builder.new_output::<Vec<Rec>>();
     let (out2, s2) = builder.new_output::<Vec<Rec>>();
     let (out3, s3) = builder.new_output::<Vec<String>>();
+    let (_out4, s4) = builder.new_output::<Vec<Rec>>();
     let mut out0 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out0);
     let mut out1 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out1);
     let mut out2 = OutputBuilder::<_, CapacityContainerBuilder<Vec<Rec>>>::from(out2);
@@ -248,6 +252,7 @@ pub fn file_source<'s>(scope: Scope<'s, u64>, cfg: SourceConfig) -> SourceStream
         late: s1,
         dead_letters: s2,
         fatal: s3,
+        progress: s4,
     }
 }
 

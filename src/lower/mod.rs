@@ -12,7 +12,6 @@ use timely::dataflow::channels::pact::Pipeline;
 use timely::dataflow::operators::generic::Operator;
 use timely::dataflow::operators::probe::Handle as ProbeHandle;
 use timely::dataflow::operators::vec::Broadcast;
-use timely::dataflow::operators::vec::Filter;
 use timely::dataflow::operators::vec::Map;
 use timely::dataflow::operators::{Concatenate, Exchange as _, Probe};
 use timely::dataflow::Scope;
@@ -26,7 +25,7 @@ use crate::connectors::format::Schema;
 use crate::expr::compile::{compile, compile_pred};
 use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
-use crate::ops::selector::{AggSpec, Selector};
+use crate::ops::selector::{AggSpec, OutSlot, Selector};
 use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
 use crate::ops::window_query::{window_query, QueryPlacement, WindowQueryConfig};
 use crate::ops::RecStream;
@@ -102,7 +101,7 @@ pub fn build(
                         progress: Some(file_progress.clone()),
                     };
                     let out = file_source(scope, sc);
-                    file_streams.push(out.records.clone());
+                    file_streams.push(out.progress);
                     producers.entry(sid).or_default().push(out.records);
                     if let LatePolicy::Stream(t) = s.time.late {
                         producers.entry(t).or_default().push(out.late);
@@ -140,10 +139,9 @@ pub fn build(
             }
         }
         if !file_streams.is_empty() {
-            // No record passes; the exchange only joins every worker's source frontier.
+            // No record flows here; the exchange only joins every worker's source frontier.
             scope
                 .concatenate(file_streams)
-                .filter(|_: &Rec| false)
                 .exchange(|_: &Rec| 0)
                 .probe_with(&file_progress);
         }
@@ -168,7 +166,11 @@ pub fn build(
             let input = stream_of(scope, q.input, &mut producers, &mut built);
             let out = match &q.stateful {
                 None => input.filter_project(compile_query(q, plan.streams[q.input].columns.len())),
-                Some(st) => window_query(input, q.id, compile_stateful(q, st, cfg.tick_ms)),
+                Some(st) => window_query(
+                    input,
+                    q.id,
+                    compile_stateful(q, st, plan.streams[q.input].columns.len(), cfg.tick_ms),
+                ),
             };
             producers.entry(q.output).or_default().push(out);
         }
@@ -272,7 +274,35 @@ fn compile_query(q: &QueryPlan, input_arity: usize) -> CompiledQuery {
     }
 }
 
-fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQueryConfig {
+/// `Some(i)` for a plain column reference.
+fn column_of(e: &ScalarExpr) -> Option<usize> {
+    match e {
+        ScalarExpr::Column(c) => Some(*c),
+        _ => None,
+    }
+}
+
+fn compile_stateful(
+    q: &QueryPlan,
+    st: &StatefulPlan,
+    input_arity: usize,
+    tick_ms: u64,
+) -> WindowQueryConfig {
+    // Output columns over the extended row (input columns, then aggregates) that are
+    // plain references need no expression; HAVING reads the extended row itself.
+    let direct = if st.having.is_none() {
+        q.project
+            .iter()
+            .map(|e| {
+                column_of(e).map(|c| match c.checked_sub(input_arity) {
+                    None => OutSlot::Column(c),
+                    Some(a) => OutSlot::Aggregate(a),
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+    } else {
+        None
+    };
     let selector = Selector {
         op: q.id,
         aggs: st
@@ -282,6 +312,7 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
                 kind: a.kind,
                 arg_type: a.arg_type,
                 arg: a.arg.as_ref().map(compile),
+                arg_col: a.arg.as_ref().and_then(column_of),
                 fifo: st
                     .window
                     .as_ref()
@@ -296,6 +327,8 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
         offset: st.offset,
         wants_current: q.kind != EventKind::Expired,
         wants_expired: q.kind != EventKind::Current,
+        group_cols: st.group_by.iter().map(column_of).collect(),
+        direct,
     };
     let placement = match &st.placement {
         PlacementPlan::Global => QueryPlacement::Global,

@@ -30,9 +30,10 @@
 //! group. A group whose window contents become empty is dropped, so memory follows
 //! what the window holds (unless `minForever`/`maxForever` must remember it).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
-use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use crate::expr::aggregate::{Acc, AggKind};
@@ -40,6 +41,7 @@ use crate::expr::compile::{EvalCtx, PredFn, ValueFn};
 use crate::runtime::record::{child_key, OrdKey, Rec};
 use crate::value::{DataType, Row, Value};
 
+use super::group_map::GroupMap;
 use super::window::{Cause, Chunk, ChunkSink, Ev};
 
 /// One aggregate call, compiled.
@@ -48,11 +50,26 @@ pub struct AggSpec {
     pub arg_type: DataType,
     /// Over the input row; `None` for `count()`.
     pub arg: Option<ValueFn>,
+    /// Set when the argument is a plain input column: it is read in place, with no
+    /// call and no clone.
+    pub arg_col: Option<usize>,
     /// The window removes events only in arrival order (deque-based min/max/first/last).
     pub fifo: bool,
 }
 
 impl AggSpec {
+    /// Applies `f` to the argument's value for `row` (NULL for `count()`).
+    #[inline]
+    fn with_arg<R>(&self, row: &[Value], time: i64, f: impl FnOnce(&Value) -> R) -> R {
+        if let Some(c) = self.arg_col {
+            return f(row.get(c).unwrap_or(&Value::Null));
+        }
+        match &self.arg {
+            Some(g) => f(&g(&EvalCtx::new(row, time))),
+            None => f(&Value::Null),
+        }
+    }
+
     fn new_acc(&self) -> Acc {
         if self.fifo {
             Acc::new_fifo(self.kind, self.arg_type)
@@ -75,6 +92,19 @@ pub struct Selector {
     pub offset: u64,
     pub wants_current: bool,
     pub wants_expired: bool,
+    /// Set when every GROUP BY expression is a plain input column: lookups borrow the
+    /// row's values, and a key is cloned only for a new group.
+    pub group_cols: Option<SmallVec<[usize; 2]>>,
+    /// Set when every output column is an input column or an aggregate and there is
+    /// no HAVING (which reads the extended row): rows are built without it.
+    pub direct: Option<Vec<OutSlot>>,
+}
+
+/// An output column that needs no expression (see [`Selector::direct`]).
+#[derive(Clone, Copy, Debug)]
+pub enum OutSlot {
+    Column(usize),
+    Aggregate(usize),
 }
 
 impl Selector {
@@ -99,8 +129,7 @@ impl Selector {
     }
 }
 
-/// A group key: the GROUP BY values (inline for up to two columns, the common case).
-pub type GroupKey = SmallVec<[Value; 2]>;
+pub use super::group_map::{GroupKey, KeyRef};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Group {
@@ -131,10 +160,10 @@ struct Folded {
 /// The selector's state in one key group.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct SelectorState {
-    groups: hashbrown::HashMap<GroupKey, Group, FxBuildHasher>,
+    groups: GroupMap<Group>,
     /// Accumulate mode: groups by key, their indexes in first-appearance order for the
     /// open batch, and the batch number.
-    folded: hashbrown::HashMap<GroupKey, Folded, FxBuildHasher>,
+    folded: GroupMap<Folded>,
     folded_order: Vec<GroupKey>,
     folded_batch: u64,
 }
@@ -162,7 +191,7 @@ pub struct Scratch {
     /// Number of the current chunk (1-based), for [`Group::slot_chunk`].
     chunk_no: u64,
     /// Batch flush with aggregates and eager rows: group key → index in `rows`.
-    slots: rustc_hash::FxHashMap<GroupKey, usize>,
+    slots: GroupMap<usize>,
     /// Deferred batch rows: the group key and its last CURRENT event's row, per slot.
     deferred: Vec<(GroupKey, Row)>,
     ext: Vec<Value>,
@@ -201,25 +230,22 @@ impl SelectorRun<'_> {
     /// event up, and clones it otherwise).
     fn event(&mut self, ev: &Ev, expired: bool) -> Option<usize> {
         let sel = self.sel;
-        let key = sel.group_of(ev);
-        let ctx = EvalCtx::new(&ev.row, ev.time);
+        let key = sel.key_of(ev);
         // One hash and probe per event; the key is cloned only for a new group.
-        let group = self.state.groups.entry_ref(&key).or_insert_with(|| Group {
+        let group = self.state.groups.get_or_insert_with(&key, || Group {
             accs: sel.aggs.iter().map(|a| a.new_acc()).collect(),
             held: 0,
             slot: 0,
             slot_chunk: 0,
         });
         for (acc, spec) in group.accs.iter_mut().zip(&sel.aggs) {
-            let v = match &spec.arg {
-                Some(f) => f(&ctx),
-                None => Value::Null,
-            };
-            if expired {
-                acc.remove(ev.id, &v);
-            } else {
-                acc.add(ev.id, &v);
-            }
+            spec.with_arg(&ev.row, ev.time, |v| {
+                if expired {
+                    acc.remove(ev.id, v);
+                } else {
+                    acc.add(ev.id, v);
+                }
+            });
         }
         group.held += if expired { -1 } else { 1 };
         let wanted = if expired {
@@ -235,9 +261,9 @@ impl SelectorRun<'_> {
         let positioned = matches!(chunk.cause, Cause::Timer { .. }) && !sel.indexed_keys();
         let section = self.scratch.section;
         let want_groups = self.groups.is_some();
-        let group_of = |key: &[Value]| -> Box<[Value]> {
+        let group_of = |key: &KeyRef| -> Box<[Value]> {
             if want_groups {
-                key.into()
+                key.to_box()
             } else {
                 Box::new([])
             }
@@ -263,7 +289,7 @@ impl SelectorRun<'_> {
                         expired: false,
                         group: group_of(&key),
                     });
-                    scratch.deferred.push((key.clone(), Box::new([])));
+                    scratch.deferred.push((key.owned(), Box::new([])));
                 }
                 slot = Some(group.slot);
             } else {
@@ -276,7 +302,7 @@ impl SelectorRun<'_> {
                     // A RESET inside the chunk drops the groups, so slots of this path
                     // are kept per chunk in the scratch space, not in the group.
                     let slot = if batch_aggs {
-                        scratch.slots.get(&key).copied()
+                        scratch.slots.get_ref(&key).copied()
                     } else {
                         None
                     };
@@ -285,7 +311,8 @@ impl SelectorRun<'_> {
                         scratch.rows[i].expired = expired;
                     } else {
                         if batch_aggs {
-                            scratch.slots.insert(key.clone(), scratch.rows.len());
+                            let at = scratch.rows.len();
+                            *scratch.slots.get_or_insert_with(&key, || at) = at;
                         }
                         scratch.rows.push(Pending {
                             position: pos(),
@@ -298,7 +325,7 @@ impl SelectorRun<'_> {
             }
         }
         if group.held <= 0 && !sel.forever() && !deferred {
-            self.state.groups.remove(&key[..]);
+            self.state.groups.remove_ref(&key);
         }
         slot
     }
@@ -307,11 +334,20 @@ impl SelectorRun<'_> {
 impl Selector {
     /// The group key of an event (empty without GROUP BY).
     pub fn group_of(&self, ev: &Ev) -> GroupKey {
-        if self.group_by.is_empty() {
-            return GroupKey::new();
+        self.key_of(ev).owned()
+    }
+
+    /// The group key of an event, borrowing its columns when it can.
+    fn key_of<'a>(&self, ev: &'a Ev) -> KeyRef<'a> {
+        if let Some(cols) = &self.group_cols {
+            return KeyRef(
+                cols.iter()
+                    .map(|&c| Cow::Borrowed(ev.row.get(c).unwrap_or(&Value::Null)))
+                    .collect(),
+            );
         }
         let ctx = EvalCtx::new(&ev.row, ev.time);
-        self.group_by.iter().map(|g| g(&ctx)).collect()
+        KeyRef(self.group_by.iter().map(|g| Cow::Owned(g(&ctx))).collect())
     }
 
     /// `OUTPUT SNAPSHOT` over a window (§2.4.7): the row of held event `ev` with its
@@ -346,6 +382,15 @@ impl Selector {
 /// Evaluates the select list over `row ++ aggregate values`; leaves the extended row
 /// in `ext` (for HAVING) and returns the output row.
 fn evaluate(sel: &Selector, ext: &mut Vec<Value>, row: &[Value], accs: &[Acc], time: i64) -> Row {
+    if let Some(slots) = &sel.direct {
+        return slots
+            .iter()
+            .map(|s| match *s {
+                OutSlot::Column(c) => row.get(c).cloned().unwrap_or(Value::Null),
+                OutSlot::Aggregate(a) => accs.get(a).map_or(Value::Null, Acc::value),
+            })
+            .collect();
+    }
     ext.clear();
     ext.extend_from_slice(row);
     ext.extend(accs.iter().map(Acc::value));
@@ -387,9 +432,8 @@ impl ChunkSink for SelectorRun<'_> {
         let sel = self.sel;
         let st = &mut *self.state;
         let batch = st.folded_batch;
-        let key = sel.group_of(&ev);
-        let ctx = EvalCtx::new(&ev.row, ev.time);
-        let f = st.folded.entry_ref(&key).or_insert_with(|| Folded {
+        let key = sel.key_of(&ev);
+        let f = st.folded.get_or_insert_with(&key, || Folded {
             accs: sel.aggs.iter().map(|a| a.new_acc()).collect(),
             batch: u64::MAX,
             first_time: 0,
@@ -402,15 +446,12 @@ impl ChunkSink for SelectorRun<'_> {
             f.batch = batch;
             f.first_time = ev.time;
             f.first_key.clone_from(&ev.key);
-            st.folded_order.push(key);
+            st.folded_order.push(key.owned());
         }
         for (acc, spec) in f.accs.iter_mut().zip(&sel.aggs) {
-            let v = match &spec.arg {
-                Some(g) => g(&ctx),
-                None => Value::Null,
-            };
-            acc.add(ev.id, &v);
+            spec.with_arg(&ev.row, ev.time, |v| acc.add(ev.id, v));
         }
+        drop(key);
         f.last_row = ev.row;
     }
 
@@ -452,7 +493,7 @@ impl ChunkSink for SelectorRun<'_> {
         }
         // Groups idle for a whole batch are dropped, so state follows the live keys.
         let batch = st.folded_batch;
-        st.folded.retain(|_, f| f.batch == batch);
+        st.folded.retain(|f| f.batch == batch);
         st.folded_batch += 1;
     }
 

@@ -327,6 +327,7 @@ mod tests {
             kind,
             arg_type: DataType::Int,
             arg: arg.map(col),
+            arg_col: None,
             fifo: true,
         };
         Selector {
@@ -344,6 +345,8 @@ mod tests {
             offset: 0,
             wants_current: true,
             wants_expired: true,
+            group_cols: None,
+            direct: None,
         }
     }
 
