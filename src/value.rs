@@ -2,13 +2,15 @@
 //!
 //! A row is a fixed-schema tuple `Box<[Value]>`; attributes are addressed by column
 //! index (resolved once at plan time), never by name at run time. Strings are
-//! `Arc<str>` so copying a row into an output or a window is a reference-count bump.
-
-use std::cmp::Ordering;
-use std::fmt;
-use std::sync::Arc;
+//! [`Str`]: inline when short, else a shared `Arc<str>`, so copying a row into an
+//! output or a window never copies long text.
 
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+
+pub mod small_str;
+pub use small_str::Str;
 
 /// Attribute types of LANGUAGE.md §1.5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,7 +82,7 @@ pub enum Value {
     Long(i64),
     Float(f32),
     Double(f64),
-    Str(Arc<str>),
+    Str(Str),
 }
 
 /// A fixed-schema tuple; column `i` has the type the plan assigned to it.
@@ -91,7 +93,7 @@ impl Value {
         matches!(self, Value::Null)
     }
     pub fn str(s: &str) -> Value {
-        Value::Str(Arc::from(s))
+        Value::Str(Str::new(s))
     }
     pub fn as_bool(&self) -> Option<bool> {
         match self {

@@ -59,13 +59,12 @@ use std::cmp::Ordering;
 use std::collections::{btree_map, hash_map, BTreeMap, VecDeque};
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::expr::exact_sum::{self, ExactSum};
-use crate::value::{DataType, Value};
+use crate::value::{DataType, Str, Value};
 
 /// Which aggregate a call is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -340,7 +339,7 @@ pub enum Key {
     Int(i64),
     /// FLOAT and DOUBLE (a FLOAT widens exactly).
     Float(TotalF64),
-    Str(Arc<str>),
+    Str(Str),
 }
 
 impl Key {

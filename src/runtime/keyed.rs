@@ -340,10 +340,10 @@ mod tests {
     /// Running count per key; each record expires 10 ms later (a timer), which emits
     /// the decremented count. Exercises keyed state, timers and same-time ordering.
     struct CountWithExpiry {
-        counts: FxHashMap<Arc<str>, i64>,
-        tagged: FxHashMap<u64, Arc<str>>,
+        counts: FxHashMap<Str, i64>,
+        tagged: FxHashMap<u64, Str>,
     }
-    use std::sync::Arc;
+    use crate::value::Str;
 
     impl StatefulLogic for CountWithExpiry {
         fn on_record(&mut self, rec: Rec, ctx: &mut Ctx) {

@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
-use crate::value::{DataType, Value};
+use crate::value::small_str::INLINE_MAX;
+use crate::value::{DataType, Str, Value};
 
 pub use self::csv::{CsvDecoder, CsvOptions};
 pub use self::encode::JsonEncoder;
@@ -166,8 +167,8 @@ const MAX_INTERNED_LEN: usize = 128;
 /// normally.
 const MAX_INTERNED: usize = 100_000;
 
-/// Per-decoder string cache keyed by the value's bytes. Only UTF-8-valid bytes are ever
-/// inserted, so a hit needs no validation.
+/// Per-decoder cache of strings too long to be inline ([`Str`]), keyed by the value's
+/// bytes. Only UTF-8-valid bytes are ever inserted, so a hit needs no validation.
 ///
 /// An open-addressing table of our own rather than a `HashMap<Box<[u8]>, _>`: lookups by
 /// a borrowed slice there go through a generic hash and an out-of-line `memcmp`, which
@@ -195,8 +196,17 @@ impl Interner {
         }
     }
 
+    /// The string of `bytes`: inline when short (no table needed), else shared
+    /// through the table.
     #[inline]
-    pub(crate) fn intern(&mut self, bytes: &[u8]) -> Result<Arc<str>, std::str::Utf8Error> {
+    pub(crate) fn intern(&mut self, bytes: &[u8]) -> Result<Str, std::str::Utf8Error> {
+        if bytes.len() <= INLINE_MAX {
+            return Str::from_utf8(bytes);
+        }
+        self.shared(bytes).map(Str::Heap)
+    }
+
+    fn shared(&mut self, bytes: &[u8]) -> Result<Arc<str>, std::str::Utf8Error> {
         if bytes.len() > MAX_INTERNED_LEN {
             return std::str::from_utf8(bytes).map(Arc::from);
         }
@@ -796,8 +806,15 @@ mod tests {
     #[test]
     fn interner_reuses_and_validates() {
         let mut i = Interner::new();
-        let a = i.intern(b"S0042").ok();
-        let b = i.intern(b"S0042").ok();
+        // Short strings are inline values and never enter the table.
+        assert!(matches!(i.intern(b"S0042"), Ok(Str::Inline { .. })));
+        assert_eq!(i.len(), 0);
+        let heap = |s: Result<Str, std::str::Utf8Error>| match s {
+            Ok(Str::Heap(a)) => Some(a),
+            _ => None,
+        };
+        let a = heap(i.intern(b"a-symbol-longer-than-22-bytes"));
+        let b = heap(i.intern(b"a-symbol-longer-than-22-bytes"));
         assert!(matches!((&a, &b), (Some(x), Some(y)) if Arc::ptr_eq(x, y)));
         assert_eq!(i.len(), 1);
         assert!(i.intern(&[0xff, 0xfe]).is_err());
@@ -807,11 +824,16 @@ mod tests {
         assert_eq!(i.len(), 1);
         // Many distinct strings of every short length: the table grows and still finds them.
         let keys: Vec<String> = (0..5000)
-            .map(|n| format!("{n:x}").repeat(1 + n % 9))
+            .map(|n| {
+                format!(
+                    "longer-than-inline-key-{}",
+                    format!("{n:x}").repeat(1 + n % 9)
+                )
+            })
             .collect();
-        let first: Vec<_> = keys.iter().map(|k| i.intern(k.as_bytes()).ok()).collect();
+        let first: Vec<_> = keys.iter().map(|k| heap(i.intern(k.as_bytes()))).collect();
         for (k, f) in keys.iter().zip(&first) {
-            let again = i.intern(k.as_bytes()).ok();
+            let again = heap(i.intern(k.as_bytes()));
             assert!(matches!((f, &again), (Some(x), Some(y)) if Arc::ptr_eq(x, y) && **x == **k));
         }
     }
