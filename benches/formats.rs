@@ -7,7 +7,6 @@
 
 use std::hint::black_box;
 use std::io::Write;
-use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use fluxtide::connectors::chunks::{split_chunks, ChunkReader};
@@ -161,7 +160,7 @@ fn bench_encode(c: &mut Criterion) {
         .iter()
         .map(|t| {
             vec![
-                Value::Str(Arc::from(t.symbol.as_str())),
+                Value::str(&t.symbol),
                 Value::Double(t.price.parse().unwrap_or(0.0)),
                 Value::Long(t.volume as i64),
                 Value::Long(t.ts as i64),
