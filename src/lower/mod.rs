@@ -26,12 +26,13 @@ use crate::connectors::format::Schema;
 use crate::expr::compile::{compile, compile_pred};
 use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
+use crate::ops::join::{join_query, JoinConfig, JoinSideConfig, RIGHT_OP_BIT};
 use crate::ops::selector::{AggSpec, Selector};
 use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
 use crate::ops::window_query::{window_query, QueryPlacement, WindowQueryConfig};
 use crate::ops::RecStream;
 use crate::plan::{
-    ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec, SourceSpec,
+    ErrorStrategy, Format, JoinPlan, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec, SourceSpec,
     StatefulPlan, StreamId,
 };
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
@@ -166,9 +167,13 @@ pub fn build(
         // Queries, producers before consumers (the planner's order).
         for q in &plan.queries {
             let input = stream_of(scope, q.input, &mut producers, &mut built);
-            let out = match &q.stateful {
-                None => input.filter_project(compile_query(q, plan.streams[q.input].columns.len())),
-                Some(st) => window_query(input, q.id, compile_stateful(q, st, cfg.tick_ms)),
+            let out = match (&q.stateful, &q.join) {
+                (Some(st), Some(j)) => {
+                    let right = stream_of(scope, j.sides[1].stream, &mut producers, &mut built);
+                    join_query(input, right, q.id, compile_join(q, st, j, cfg.tick_ms))
+                }
+                (None, _) => input.filter_project(compile_query(q, plan.streams[q.input].columns.len())),
+                (Some(st), None) => window_query(input, q.id, compile_stateful(q, st, cfg.tick_ms)),
             };
             producers.entry(q.output).or_default().push(out);
         }
@@ -272,9 +277,11 @@ fn compile_query(q: &QueryPlan, input_arity: usize) -> CompiledQuery {
     }
 }
 
-fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQueryConfig {
-    let selector = Selector {
-        op: q.id,
+/// The selector of a stateful query; `op` numbers its rows, `fifo` says removals
+/// come in arrival order.
+fn compile_selector(q: &QueryPlan, st: &StatefulPlan, op: u32, fifo: bool) -> Selector {
+    Selector {
+        op,
         aggs: st
             .aggregates
             .iter()
@@ -282,10 +289,7 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
                 kind: a.kind,
                 arg_type: a.arg_type,
                 arg: a.arg.as_ref().map(compile),
-                fifo: st
-                    .window
-                    .as_ref()
-                    .is_none_or(|w| w.removes_in_arrival_order()),
+                fifo,
             })
             .collect(),
         group_by: st.group_by.iter().map(compile).collect(),
@@ -296,7 +300,49 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
         offset: st.offset,
         wants_current: q.kind != EventKind::Expired,
         wants_expired: q.kind != EventKind::Current,
+    }
+}
+
+fn compile_join(q: &QueryPlan, st: &StatefulPlan, j: &JoinPlan, tick_ms: u64) -> JoinConfig {
+    // Joined rows leave aggregates in no particular order (an expiry on one side
+    // removes rows added by either side's arrivals).
+    let selector = |op| compile_selector(q, st, op, false);
+    let keyed = matches!(st.placement, PlacementPlan::Keyed(_)) && !j.keys.is_empty();
+    let side = |k: usize| {
+        let s = &j.sides[k];
+        JoinSideConfig {
+            window: s.window.clone(),
+            triggers: s.triggers,
+            preserved: s.preserved,
+            arity: s.arity,
+            key: if keyed {
+                j.keys
+                    .iter()
+                    .map(|(l, r)| compile(if k == 0 { l } else { r }))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
     };
+    JoinConfig {
+        name: q.name.clone(),
+        sides: [side(0), side(1)],
+        on: j.on.as_ref().map(compile_pred),
+        filter: j.filter.as_ref().map(compile_pred),
+        selectors: [selector(q.id), selector(q.id | RIGHT_OP_BIT)],
+        keyed,
+        tick_ms,
+        rate: st.rate,
+    }
+}
+
+fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQueryConfig {
+    let fifo = st
+        .window
+        .as_ref()
+        .is_none_or(|w| w.removes_in_arrival_order());
+    let selector = compile_selector(q, st, q.id, fifo);
     let placement = match &st.placement {
         PlacementPlan::Global => QueryPlacement::Global,
         PlacementPlan::ByRecord => QueryPlacement::ByRecord,

@@ -3,6 +3,7 @@
 //! the operator's semantics, its state and its time behaviour.
 
 pub mod filter_project;
+pub mod join;
 pub mod rate_limit;
 pub mod selector;
 pub mod sink_order;
