@@ -135,7 +135,9 @@ fn join_side_window_not_supported() {
 fn join_star_with_duplicate_names() {
     insta::assert_snapshot!(
         "join_star_with_duplicate_names",
-        render_j("INSERT INTO Out SELECT * FROM Trades AS t JOIN Quotes AS q ON t.symbol = q.symbol;")
+        render_j(
+            "INSERT INTO Out SELECT * FROM Trades AS t JOIN Quotes AS q ON t.symbol = q.symbol;"
+        )
     );
 }
 

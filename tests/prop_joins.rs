@@ -96,36 +96,34 @@ fn window() -> impl Strategy<Value = Win> {
 }
 
 fn joins() -> impl Strategy<Value = Vec<Join>> {
-    (window(), window(), window(), window(), window(), window()).prop_map(
-        |(a, b, c, d, e, f)| {
-            vec![
-                Join {
-                    out: "Inn",
-                    kind: Kind::Inner,
-                    windows: [a, b],
-                    all_events: true,
-                },
-                Join {
-                    out: "LeftO",
-                    kind: Kind::Left,
-                    windows: [c, d],
-                    all_events: false,
-                },
-                Join {
-                    out: "RightO",
-                    kind: Kind::Right,
-                    windows: [d, c],
-                    all_events: true,
-                },
-                Join {
-                    out: "FullO",
-                    kind: Kind::Full,
-                    windows: [e, f],
-                    all_events: true,
-                },
-            ]
-        },
-    )
+    (window(), window(), window(), window(), window(), window()).prop_map(|(a, b, c, d, e, f)| {
+        vec![
+            Join {
+                out: "Inn",
+                kind: Kind::Inner,
+                windows: [a, b],
+                all_events: true,
+            },
+            Join {
+                out: "LeftO",
+                kind: Kind::Left,
+                windows: [c, d],
+                all_events: false,
+            },
+            Join {
+                out: "RightO",
+                kind: Kind::Right,
+                windows: [d, c],
+                all_events: true,
+            },
+            Join {
+                out: "FullO",
+                kind: Kind::Full,
+                windows: [e, f],
+                all_events: true,
+            },
+        ]
+    })
 }
 
 fn app_sql(js: &[Join]) -> String {
@@ -248,10 +246,7 @@ fn expected(app: &App, js: &[Join], l: &[In], r: &[In]) -> BTreeMap<String, Stri
                 enc.encode(&row, time, expired, &mut buf);
                 buf.push(b'\n');
             }
-            (
-                j.out.to_string(),
-                String::from_utf8(buf).expect("utf8"),
-            )
+            (j.out.to_string(), String::from_utf8(buf).expect("utf8"))
         })
         .collect()
 }
@@ -260,7 +255,10 @@ fn expected(app: &App, js: &[Join], l: &[In], r: &[In]) -> BTreeMap<String, Stri
 
 fn json_line(e: &In) -> String {
     let mut m = serde_json::Map::new();
-    m.insert("k".into(), e.k.map_or(serde_json::Value::Null, |v| v.into()));
+    m.insert(
+        "k".into(),
+        e.k.map_or(serde_json::Value::Null, |v| v.into()),
+    );
     let x = e.x.map_or(serde_json::Value::Null, |v| v.into());
     m.insert(if e.side == 0 { "v" } else { "w" }.into(), x);
     m.insert("ts".into(), e.ts.into());

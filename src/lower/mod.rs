@@ -32,8 +32,8 @@ use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
 use crate::ops::window_query::{window_query, QueryPlacement, WindowQueryConfig};
 use crate::ops::RecStream;
 use crate::plan::{
-    ErrorStrategy, Format, JoinPlan, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec, SourceSpec,
-    StatefulPlan, StreamId,
+    ErrorStrategy, Format, JoinPlan, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec,
+    SourceSpec, StatefulPlan, StreamId,
 };
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
 use crate::runtime::metrics::Metrics;
@@ -172,7 +172,9 @@ pub fn build(
                     let right = stream_of(scope, j.sides[1].stream, &mut producers, &mut built);
                     join_query(input, right, q.id, compile_join(q, st, j, cfg.tick_ms))
                 }
-                (None, _) => input.filter_project(compile_query(q, plan.streams[q.input].columns.len())),
+                (None, _) => {
+                    input.filter_project(compile_query(q, plan.streams[q.input].columns.len()))
+                }
                 (Some(st), None) => window_query(input, q.id, compile_stateful(q, st, cfg.tick_ms)),
             };
             producers.entry(q.output).or_default().push(out);

@@ -20,8 +20,9 @@ use super::resolve::{
 };
 use super::window::{plan_window, Partitioning, WindowKind};
 use super::{
-    Bindings, ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan, QueryPlan, RateEvery,
-    RateMode, RatePlan, SinkSpec, SourceSpec, StatefulPlan, StreamId, StreamInfo, TimeSpec,
+    Bindings, ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan,
+    QueryPlan, RateEvery, RateMode, RatePlan, SinkSpec, SourceSpec, StatefulPlan, StreamId,
+    StreamInfo, TimeSpec,
 };
 
 /// Schema of dead-letter streams (LANGUAGE.md §2.1).
@@ -50,6 +51,9 @@ struct Planner<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
+
+/// A join input as `plan_join` sees it: its stream, qualifier and attributes.
+type JoinInput<'c> = (StreamId, String, &'c [(Arc<str>, DataType)]);
 
 struct PendingQuery<'a> {
     id: u32,
@@ -615,11 +619,8 @@ impl<'a> Planner<'a> {
         q: &'a ast::Query,
     ) -> Result<Option<PendingQuery<'a>>, Diagnostic> {
         let inner_error = |s: &ast::StreamSource| {
-            Diagnostic::error(
-                "E0508",
-                "inner streams `#Name` exist only inside PARTITION",
-            )
-            .at(s.span)
+            Diagnostic::error("E0508", "inner streams `#Name` exist only inside PARTITION")
+                .at(s.span)
         };
         let (input, right) = match &q.from {
             From::Stream(s) => {
@@ -826,8 +827,10 @@ impl<'a> Planner<'a> {
             },
         });
         // The row the selector sees: one input's attributes, or the joined row.
-        let columns: Vec<(Arc<str>, DataType)> =
-            rels.iter().flat_map(|r| r.columns.iter().cloned()).collect();
+        let columns: Vec<(Arc<str>, DataType)> = rels
+            .iter()
+            .flat_map(|r| r.columns.iter().cloned())
+            .collect();
         let qualifier = rels[0].qualifier.as_str();
         let stream_name = rels[0].stream.clone();
         let collector = RefCell::new(AggCollector {
@@ -927,7 +930,17 @@ impl<'a> Planner<'a> {
             }
         }
         let join = match join_src {
-            Some(j) => Some(self.plan_join(j, &rels.iter().map(|r| (r.sid, r.qualifier.clone(), &r.columns[..])).collect::<Vec<_>>(), &mk_scope, filter.clone())?),
+            Some(j) => Some(
+                self.plan_join(
+                    j,
+                    &rels
+                        .iter()
+                        .map(|r| (r.sid, r.qualifier.clone(), &r.columns[..]))
+                        .collect::<Vec<_>>(),
+                    &mk_scope,
+                    filter.clone(),
+                )?,
+            ),
             None => None,
         };
         let filter = if join.is_some() { None } else { filter };
@@ -940,10 +953,14 @@ impl<'a> Planner<'a> {
             &mk_scope,
             &collector,
         )?;
-        if let (Some(_), Some(RatePlan { mode: RateMode::Snapshot, .. })) = (
-            join.as_ref(),
-            stateful.as_ref().and_then(|s| s.rate),
-        ) {
+        if let (
+            Some(_),
+            Some(RatePlan {
+                mode: RateMode::Snapshot,
+                ..
+            }),
+        ) = (join.as_ref(), stateful.as_ref().and_then(|s| s.rate))
+        {
             let span = q.output_rate.as_ref().map_or(q.span, |r| r.span);
             return Err(not_yet(
                 "OUTPUT SNAPSHOT over a join",
@@ -952,7 +969,11 @@ impl<'a> Planner<'a> {
             ));
         }
         if let (Some(j), Some(st)) = (join.as_ref(), stateful.as_mut()) {
-            st.placement = join_placement(j, st, !q.order_by.is_empty() || q.limit.is_some() || q.offset.is_some());
+            st.placement = join_placement(
+                j,
+                st,
+                !q.order_by.is_empty() || q.limit.is_some() || q.offset.is_some(),
+            );
         }
         let kind = match (&stateful, q.insert.as_ref().and_then(|i| i.kind)) {
             (Some(st), None)
@@ -1100,7 +1121,7 @@ impl<'a> Planner<'a> {
     fn plan_join<'s>(
         &mut self,
         j: &ast::JoinSource,
-        rels: &[(StreamId, String, &[(Arc<str>, DataType)])],
+        rels: &[JoinInput],
         mk_scope: &dyn Fn(Clause) -> Scope<'s>,
         filter: Option<ScalarExpr>,
     ) -> Result<JoinPlan, Diagnostic> {
@@ -1120,7 +1141,9 @@ impl<'a> Planner<'a> {
                     let kind = plan_window(w, cols, qualifier, stream)?;
                     if matches!(
                         kind,
-                        WindowKind::Hop { .. } | WindowKind::Session { .. } | WindowKind::Cron { .. }
+                        WindowKind::Hop { .. }
+                            | WindowKind::Session { .. }
+                            | WindowKind::Cron { .. }
                     ) {
                         return Err(not_yet(
                             &format!("window '{}' on a join side", kind.name()),
@@ -1550,9 +1573,9 @@ fn join_placement(j: &JoinPlan, st: &StatefulPlan, per_chunk_order: bool) -> Pla
         };
         let grouped_by_key = st.group_by.iter().any(|g| {
             let Some(g) = base(g) else { return false };
-            j.keys.iter().any(|(l, r)| {
-                base(l) == Some(g) || base(r).map(|c| c + left_arity) == Some(g)
-            })
+            j.keys
+                .iter()
+                .any(|(l, r)| base(l) == Some(g) || base(r).map(|c| c + left_arity) == Some(g))
         });
         if j.kind != ast::JoinKind::Inner || !grouped_by_key {
             return PlacementPlan::Global;

@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use super::{
-    ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan, QueryPlan, RateEvery, RateMode,
-    SinkSpec, SourceSpec, StatefulPlan,
+    ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan, QueryPlan,
+    RateEvery, RateMode, SinkSpec, SourceSpec, StatefulPlan,
 };
 use crate::expr::ir::ScalarExpr;
 use crate::syntax::ast::JoinKind;
@@ -146,7 +146,11 @@ fn explain_join(out: &mut String, plan: &Plan, q: &QueryPlan, st: &StatefulPlan,
             Some(w) => format!("window {}", w.name()),
             None => "no window (keeps nothing)".to_string(),
         };
-        let role = if s.triggers { "triggers" } else { "never triggers" };
+        let role = if s.triggers {
+            "triggers"
+        } else {
+            "never triggers"
+        };
         format!(
             "{} = {}: {window}, {role}",
             s.qualifier, plan.streams[s.stream].name
@@ -158,7 +162,11 @@ fn explain_join(out: &mut String, plan: &Plan, q: &QueryPlan, st: &StatefulPlan,
         JoinKind::Right => "right outer join",
         JoinKind::Full => "full outer join",
     };
-    let cond = if j.on.is_some() { "ON" } else { "no ON: cross join" };
+    let cond = if j.on.is_some() {
+        "ON"
+    } else {
+        "no ON: cross join"
+    };
     let mut ops = vec![format!(
         "{kind} of [{}] and [{}], {cond}; each side's window chunk probes the other side's contents",
         side(&j.sides[0]),

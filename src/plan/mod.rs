@@ -57,7 +57,8 @@ impl Plan {
             .queries
             .iter()
             .any(|q| q.join.as_ref().is_some_and(|j| j.reads(sid)));
-        if joined || consumers.is_empty()
+        if joined
+            || consumers.is_empty()
             || consumers
                 .iter()
                 .any(|q| q.filter.is_none() || q.kind == ast::EventKind::Expired)
