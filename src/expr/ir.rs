@@ -172,6 +172,53 @@ impl ScalarExpr {
             Func { args, .. } => args.iter().all(ScalarExpr::is_constant),
         }
     }
+    /// The same expression over a row whose columns start `by` places earlier: a
+    /// join's right-side expression, written over the joined row, evaluated over the
+    /// right row alone. Every column read must be `>= by`.
+    pub fn shift_columns(&mut self, by: usize) {
+        use ScalarExpr::*;
+        match self {
+            Column(i) => *i -= by,
+            Literal(_) | EventTime | WallClock | Uuid { .. } => {}
+            Neg(e)
+            | Not(e)
+            | IsNull { expr: e, .. }
+            | Cast { expr: e, .. }
+            | Widen { expr: e, .. } => e.shift_columns(by),
+            Arith { left, right, .. } | Cmp { left, right, .. } => {
+                left.shift_columns(by);
+                right.shift_columns(by)
+            }
+            And(v) | Or(v) => v.iter_mut().for_each(|e| e.shift_columns(by)),
+            Between {
+                expr, low, high, ..
+            } => {
+                expr.shift_columns(by);
+                low.shift_columns(by);
+                high.shift_columns(by)
+            }
+            InList { expr, list, .. } => {
+                expr.shift_columns(by);
+                list.iter_mut().for_each(|e| e.shift_columns(by))
+            }
+            Like { expr, pattern, .. } => {
+                expr.shift_columns(by);
+                if let LikeSource::Dynamic { pattern, .. } = pattern {
+                    pattern.shift_columns(by)
+                }
+            }
+            Case { whens, else_ } => {
+                for (c, v) in whens {
+                    c.shift_columns(by);
+                    v.shift_columns(by)
+                }
+                if let Some(e) = else_ {
+                    e.shift_columns(by)
+                }
+            }
+            Func { args, .. } => args.iter_mut().for_each(|e| e.shift_columns(by)),
+        }
+    }
     /// Column indexes read by this expression.
     pub fn columns(&self, out: &mut Vec<usize>) {
         use ScalarExpr::*;

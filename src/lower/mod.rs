@@ -25,13 +25,14 @@ use crate::connectors::format::Schema;
 use crate::expr::compile::{compile, compile_pred};
 use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
+use crate::ops::join::{join_query, JoinConfig, JoinSideConfig, RIGHT_OP_BIT};
 use crate::ops::selector::{AggSpec, OutSlot, Selector};
 use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
 use crate::ops::window_query::{window_query, QueryPlacement, WindowQueryConfig};
 use crate::ops::RecStream;
 use crate::plan::{
-    ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec, SourceSpec,
-    StatefulPlan, StreamId,
+    ErrorStrategy, Format, JoinPlan, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec,
+    SourceSpec, StatefulPlan, StreamId,
 };
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
 use crate::runtime::metrics::Metrics;
@@ -164,13 +165,15 @@ pub fn build(
         // Queries, producers before consumers (the planner's order).
         for q in &plan.queries {
             let input = stream_of(scope, q.input, &mut producers, &mut built);
-            let out = match &q.stateful {
-                None => input.filter_project(compile_query(q, plan.streams[q.input].columns.len())),
-                Some(st) => window_query(
-                    input,
-                    q.id,
-                    compile_stateful(q, st, plan.streams[q.input].columns.len(), cfg.tick_ms),
-                ),
+            let out = match (&q.stateful, &q.join) {
+                (Some(st), Some(j)) => {
+                    let right = stream_of(scope, j.sides[1].stream, &mut producers, &mut built);
+                    join_query(input, right, q.id, compile_join(q, st, j, cfg.tick_ms))
+                }
+                (None, _) => {
+                    input.filter_project(compile_query(q, plan.streams[q.input].columns.len()))
+                }
+                (Some(st), None) => window_query(input, q.id, compile_stateful(q, st, cfg.tick_ms)),
             };
             producers.entry(q.output).or_default().push(out);
         }
@@ -282,19 +285,16 @@ fn column_of(e: &ScalarExpr) -> Option<usize> {
     }
 }
 
-fn compile_stateful(
-    q: &QueryPlan,
-    st: &StatefulPlan,
-    input_arity: usize,
-    tick_ms: u64,
-) -> WindowQueryConfig {
+/// The selector of a stateful query; `op` numbers its rows, `fifo` says removals
+/// come in arrival order.
+fn compile_selector(q: &QueryPlan, st: &StatefulPlan, op: u32, fifo: bool) -> Selector {
     // Output columns over the extended row (input columns, then aggregates) that are
     // plain references need no expression; HAVING reads the extended row itself.
     let direct = if st.having.is_none() {
         q.project
             .iter()
             .map(|e| {
-                column_of(e).map(|c| match c.checked_sub(input_arity) {
+                column_of(e).map(|c| match c.checked_sub(st.input_arity) {
                     None => OutSlot::Column(c),
                     Some(a) => OutSlot::Aggregate(a),
                 })
@@ -303,8 +303,8 @@ fn compile_stateful(
     } else {
         None
     };
-    let selector = Selector {
-        op: q.id,
+    Selector {
+        op,
         aggs: st
             .aggregates
             .iter()
@@ -313,10 +313,7 @@ fn compile_stateful(
                 arg_type: a.arg_type,
                 arg: a.arg.as_ref().map(compile),
                 arg_col: a.arg.as_ref().and_then(column_of),
-                fifo: st
-                    .window
-                    .as_ref()
-                    .is_none_or(|w| w.removes_in_arrival_order()),
+                fifo,
             })
             .collect(),
         group_by: st.group_by.iter().map(compile).collect(),
@@ -329,7 +326,49 @@ fn compile_stateful(
         wants_expired: q.kind != EventKind::Current,
         group_cols: st.group_by.iter().map(column_of).collect(),
         direct,
+    }
+}
+
+fn compile_join(q: &QueryPlan, st: &StatefulPlan, j: &JoinPlan, tick_ms: u64) -> JoinConfig {
+    // Joined rows leave aggregates in no particular order (an expiry on one side
+    // removes rows added by either side's arrivals).
+    let selector = |op| compile_selector(q, st, op, false);
+    let keyed = matches!(st.placement, PlacementPlan::Keyed(_)) && !j.keys.is_empty();
+    let side = |k: usize| {
+        let s = &j.sides[k];
+        JoinSideConfig {
+            window: s.window.clone(),
+            triggers: s.triggers,
+            preserved: s.preserved,
+            arity: s.arity,
+            key: if keyed {
+                j.keys
+                    .iter()
+                    .map(|(l, r)| compile(if k == 0 { l } else { r }))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+        }
     };
+    JoinConfig {
+        name: q.name.clone(),
+        sides: [side(0), side(1)],
+        on: j.on.as_ref().map(compile_pred),
+        filter: j.filter.as_ref().map(compile_pred),
+        selectors: [selector(q.id), selector(q.id | RIGHT_OP_BIT)],
+        keyed,
+        tick_ms,
+        rate: st.rate,
+    }
+}
+
+fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQueryConfig {
+    let fifo = st
+        .window
+        .as_ref()
+        .is_none_or(|w| w.removes_in_arrival_order());
+    let selector = compile_selector(q, st, q.id, fifo);
     let placement = match &st.placement {
         PlacementPlan::Global => QueryPlacement::Global,
         PlacementPlan::ByRecord => QueryPlacement::ByRecord,

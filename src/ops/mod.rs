@@ -4,6 +4,7 @@
 
 pub mod filter_project;
 pub mod group_map;
+pub mod join;
 pub mod rate_limit;
 pub mod selector;
 pub mod sink_order;

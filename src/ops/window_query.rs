@@ -78,7 +78,7 @@ struct Logic {
     out_groups: Vec<Box<[Value]>>,
 }
 
-struct CtxTimers<'a, 'b>(&'a mut Ctx<'b>);
+pub(super) struct CtxTimers<'a, 'b>(pub(super) &'a mut Ctx<'b>);
 
 impl Timers for CtxTimers<'_, '_> {
     fn set(&mut self, time: i64, tag: u64) {
@@ -102,7 +102,7 @@ impl RateEnv for CtxTimers<'_, '_> {
 }
 
 /// Sends the rows a window call produced out, through the rate limiter if any.
-fn pass_on(
+pub(super) fn pass_on(
     rate: Option<&RateLimit>,
     st: &mut RateState,
     out: &mut Vec<Rec>,

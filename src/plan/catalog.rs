@@ -10,16 +10,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Span};
-use crate::expr::ir::ScalarExpr;
+use crate::expr::ir::{CmpOp, ScalarExpr};
 use crate::syntax::ast::{self, EventKind, From, SelectItem, SelectList, StatementKind};
 use crate::value::DataType;
 
 use super::options::{parse_bool_text, parse_duration_text, Options};
-use super::resolve::{default_name, resolve, resolve_bool, AggCollector, Clause, Scope};
+use super::resolve::{
+    default_name, resolve, resolve_bool, AggCollector, Clause, JoinScope, JoinSide, Scope,
+};
 use super::window::{plan_window, Partitioning, WindowKind};
 use super::{
-    Bindings, ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, RateEvery,
-    RateMode, RatePlan, SinkSpec, SourceSpec, StatefulPlan, StreamId, StreamInfo, TimeSpec,
+    Bindings, ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan,
+    QueryPlan, RateEvery, RateMode, RatePlan, SinkSpec, SourceSpec, StatefulPlan, StreamId,
+    StreamInfo, TimeSpec,
 };
 
 /// Schema of dead-letter streams (LANGUAGE.md §2.1).
@@ -49,10 +52,15 @@ struct Planner<'a> {
     warnings: Vec<Diagnostic>,
 }
 
+/// A join input as `plan_join` sees it: its stream, qualifier and attributes.
+type JoinInput<'c> = (StreamId, String, &'c [(Arc<str>, DataType)]);
+
 struct PendingQuery<'a> {
     id: u32,
     q: &'a ast::Query,
     input: &'a ast::Ident,
+    /// A join's right side.
+    right: Option<&'a ast::Ident>,
     target: String,
     target_span: Span,
 }
@@ -610,23 +618,40 @@ impl<'a> Planner<'a> {
         id: u32,
         q: &'a ast::Query,
     ) -> Result<Option<PendingQuery<'a>>, Diagnostic> {
-        let input = match &q.from {
+        let inner_error = |s: &ast::StreamSource| {
+            Diagnostic::error("E0508", "inner streams `#Name` exist only inside PARTITION")
+                .at(s.span)
+        };
+        let (input, right) = match &q.from {
             From::Stream(s) => {
                 if s.inner {
-                    return Err(Diagnostic::error(
-                        "E0508",
-                        "inner streams `#Name` exist only inside PARTITION",
-                    )
-                    .at(s.span));
+                    return Err(inner_error(s));
                 }
-                &s.name
+                (&s.name, None)
             }
             From::Join(j) => {
-                return Err(not_yet(
-                    "JOIN",
-                    j.span,
-                    "joins arrive with the joins-and-tables work",
-                ))
+                for side in [&j.left, &j.right] {
+                    if side.inner {
+                        return Err(inner_error(side));
+                    }
+                }
+                if let Some(w) = &j.within {
+                    return Err(not_yet(
+                        "a join with an aggregation (WITHIN … PER)",
+                        w.span,
+                        "incremental aggregation is planned",
+                    ));
+                }
+                if j.left_unidirectional && j.right_unidirectional {
+                    return Err(Diagnostic::error(
+                        "E0520",
+                        "both sides of the join are UNIDIRECTIONAL",
+                    )
+                    .at(j.span)
+                    .label("at most one side may be UNIDIRECTIONAL")
+                    .help("UNIDIRECTIONAL marks the only side whose events trigger the join; remove it from one side (or from both, so both trigger)"));
+                }
+                (&j.left.name, Some(&j.right.name))
             }
             From::Pattern(p) => {
                 return Err(not_yet(
@@ -663,6 +688,7 @@ impl<'a> Planner<'a> {
             id,
             q,
             input,
+            right,
             target,
             target_span,
         }))
@@ -674,20 +700,25 @@ impl<'a> Planner<'a> {
         let targets: Vec<String> = pending.iter().map(|p| p.target.clone()).collect();
         let mut valid = vec![true; pending.len()];
         for (i, pq) in pending.iter().enumerate() {
-            if self.find(&pq.input.name).is_none() && !targets.contains(&pq.input.name) {
-                valid[i] = false;
-                if !self.shadow_names.contains(&pq.input.name) {
-                    let d = self.unknown_stream(pq.input, &targets);
-                    self.errors.push(d);
+            for input in std::iter::once(pq.input).chain(pq.right) {
+                if self.find(&input.name).is_none() && !targets.contains(&input.name) {
+                    valid[i] = false;
+                    if !self.shadow_names.contains(&input.name) {
+                        let d = self.unknown_stream(input, &targets);
+                        self.errors.push(d);
+                    }
                 }
             }
         }
         let n = pending.len();
         let mut indeg = vec![0usize; n];
         let mut edges = vec![Vec::new(); n];
+        let reads = |p: &PendingQuery, name: &str| {
+            p.input.name == name || p.right.is_some_and(|r| r.name == name)
+        };
         for i in 0..n {
             for j in 0..n {
-                if valid[i] && valid[j] && pending[i].target == pending[j].input.name {
+                if valid[i] && valid[j] && reads(&pending[j], &pending[i].target) {
                     edges[i].push(j);
                     indeg[j] += 1;
                 }
@@ -735,18 +766,73 @@ impl<'a> Planner<'a> {
         let input = self
             .find(&pq.input.name)
             .ok_or_else(|| self.unknown_stream(pq.input, &[]))?;
-        let From::Stream(src) = &q.from else {
-            return Err(Diagnostic::error("E0900", "unsupported FROM").at(q.span));
+        // The relations the query reads: one stream, or a join's two sides.
+        struct Rel {
+            sid: StreamId,
+            qualifier: String,
+            stream: String,
+            columns: Vec<(Arc<str>, DataType)>,
+        }
+        let rel = |p: &Self, sid: StreamId, src: &ast::StreamSource| {
+            let info = &p.streams[sid];
+            Rel {
+                sid,
+                qualifier: src
+                    .alias
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .unwrap_or_else(|| info.name.clone()),
+                stream: info.name.clone(),
+                columns: info.columns.clone(),
+            }
         };
-        let info = &self.streams[input];
-        let qualifier: String = src
-            .alias
-            .as_ref()
-            .map(|a| a.name.clone())
-            .unwrap_or_else(|| info.name.clone());
-        let qualifier = qualifier.as_str();
-        let columns = info.columns.clone();
-        let stream_name = info.name.clone();
+        let (rels, join_src) = match &q.from {
+            From::Stream(src) => (vec![rel(self, input, src)], None),
+            From::Join(j) => {
+                let right_ident = pq.right.unwrap_or(&j.right.name);
+                let right = self
+                    .find(&right_ident.name)
+                    .ok_or_else(|| self.unknown_stream(right_ident, &[]))?;
+                let l = rel(self, input, &j.left);
+                let r = rel(self, right, &j.right);
+                if l.qualifier == r.qualifier {
+                    let span = j.right.alias.as_ref().map_or(j.right.span, |a| a.span);
+                    return Err(Diagnostic::error(
+                        "E0107",
+                        format!("both sides of the join are named `{}`", l.qualifier),
+                    )
+                    .at(span)
+                    .label("the same name as the left side")
+                    .help(format!(
+                        "give each side its own alias, e.g. `FROM {} AS a JOIN {} AS b`",
+                        l.stream, r.stream
+                    )));
+                }
+                (vec![l, r], Some(&**j))
+            }
+            From::Pattern(_) => {
+                return Err(Diagnostic::error("E0900", "unsupported FROM").at(q.span));
+            }
+        };
+        let join_scope = join_src.map(|_| JoinScope {
+            left: JoinSide {
+                qualifier: &rels[0].qualifier,
+                stream: &rels[0].stream,
+                columns: &rels[0].columns,
+            },
+            right: JoinSide {
+                qualifier: &rels[1].qualifier,
+                stream: &rels[1].stream,
+                columns: &rels[1].columns,
+            },
+        });
+        // The row the selector sees: one input's attributes, or the joined row.
+        let columns: Vec<(Arc<str>, DataType)> = rels
+            .iter()
+            .flat_map(|r| r.columns.iter().cloned())
+            .collect();
+        let qualifier = rels[0].qualifier.as_str();
+        let stream_name = rels[0].stream.clone();
         let collector = RefCell::new(AggCollector {
             base: columns.len(),
             calls: Vec::new(),
@@ -759,14 +845,18 @@ impl<'a> Planner<'a> {
             query_id: pq.id,
             aggs: Some(&collector),
             aliases: &[],
+            join: join_scope.as_ref(),
         };
         let filter = match &q.where_ {
             Some(w) => Some(resolve_bool(w, &mk_scope(Clause::Where))?),
             None => None,
         };
-        let window = match &src.window {
-            Some(w) => Some((plan_window(w, &columns, qualifier, &stream_name)?, w.span)),
-            None => None,
+        let window = match &q.from {
+            From::Stream(src) => match &src.window {
+                Some(w) => Some((plan_window(w, &columns, qualifier, &stream_name)?, w.span)),
+                None => None,
+            },
+            _ => None,
         };
         let mut project: Vec<ScalarExpr> = Vec::new();
         let mut out_cols: Vec<(Arc<str>, DataType, Span)> = Vec::new();
@@ -781,16 +871,31 @@ impl<'a> Planner<'a> {
                 for (pos, item) in items.iter().enumerate() {
                     match item {
                         SelectItem::QualifiedStar(qual) => {
-                            if qual.name != qualifier {
+                            let mut offset = 0;
+                            let mut found = None;
+                            for r in &rels {
+                                if r.qualifier == qual.name {
+                                    found = Some((offset, r));
+                                    break;
+                                }
+                                offset += r.columns.len();
+                            }
+                            let Some((offset, r)) = found else {
+                                let names: Vec<String> =
+                                    rels.iter().map(|r| format!("`{}`", r.qualifier)).collect();
                                 return Err(Diagnostic::error(
                                     "E0104",
                                     format!("unknown qualifier `{}`", qual.name),
                                 )
                                 .at(qual.span)
-                                .help(format!("the input is `{qualifier}`")));
-                            }
-                            for (i, (n, t)) in columns.iter().enumerate() {
-                                project.push(ScalarExpr::Column(i));
+                                .help(if names.len() == 1 {
+                                    format!("the input is {}", names[0])
+                                } else {
+                                    format!("the inputs are {}", names.join(" and "))
+                                }));
+                            };
+                            for (i, (n, t)) in r.columns.iter().enumerate() {
+                                project.push(ScalarExpr::Column(offset + i));
                                 out_cols.push((n.clone(), *t, qual.span));
                             }
                         }
@@ -824,8 +929,52 @@ impl<'a> Planner<'a> {
                 }
             }
         }
-        let stateful =
-            self.plan_selector(pq, src, window, &project, &out_cols, &mk_scope, &collector)?;
+        let join = match join_src {
+            Some(j) => Some(
+                self.plan_join(
+                    j,
+                    &rels
+                        .iter()
+                        .map(|r| (r.sid, r.qualifier.clone(), &r.columns[..]))
+                        .collect::<Vec<_>>(),
+                    &mk_scope,
+                    filter.clone(),
+                )?,
+            ),
+            None => None,
+        };
+        let filter = if join.is_some() { None } else { filter };
+        let mut stateful = self.plan_selector(
+            pq,
+            join.is_some(),
+            window,
+            &project,
+            &out_cols,
+            &mk_scope,
+            &collector,
+        )?;
+        if let (
+            Some(_),
+            Some(RatePlan {
+                mode: RateMode::Snapshot,
+                ..
+            }),
+        ) = (join.as_ref(), stateful.as_ref().and_then(|s| s.rate))
+        {
+            let span = q.output_rate.as_ref().map_or(q.span, |r| r.span);
+            return Err(not_yet(
+                "OUTPUT SNAPSHOT over a join",
+                span,
+                "write the joined rows to a stream and take the snapshot in a query over it",
+            ));
+        }
+        if let (Some(j), Some(st)) = (join.as_ref(), stateful.as_mut()) {
+            st.placement = join_placement(
+                j,
+                st,
+                !q.order_by.is_empty() || q.limit.is_some() || q.offset.is_some(),
+            );
+        }
         let kind = match (&stateful, q.insert.as_ref().and_then(|i| i.kind)) {
             (Some(st), None)
                 if matches!(
@@ -840,7 +989,10 @@ impl<'a> Planner<'a> {
             }
             (_, k) => k.unwrap_or(EventKind::Current),
         };
-        let has_window = stateful.as_ref().is_some_and(|s| s.window.is_some());
+        let has_window = stateful.as_ref().is_some_and(|s| s.window.is_some())
+            || join
+                .as_ref()
+                .is_some_and(|j| j.sides.iter().any(|s| s.window.is_some()));
         if kind == EventKind::Expired && !has_window {
             self.warnings.push(
                 Diagnostic::warning(
@@ -959,7 +1111,118 @@ impl<'a> Planner<'a> {
             stateful,
             output,
             kind,
+            join,
             span: q.span,
+        })
+    }
+
+    /// The join part of a query (§2.8): each side's window and trigger role, ON, the
+    /// WHERE over joined rows and the equality keys placement may exchange by.
+    fn plan_join<'s>(
+        &mut self,
+        j: &ast::JoinSource,
+        rels: &[JoinInput],
+        mk_scope: &dyn Fn(Clause) -> Scope<'s>,
+        filter: Option<ScalarExpr>,
+    ) -> Result<JoinPlan, Diagnostic> {
+        let left_arity = rels[0].2.len();
+        let mut sides = Vec::new();
+        for (k, (src, uni_self, uni_other)) in [
+            (&j.left, j.left_unidirectional, j.right_unidirectional),
+            (&j.right, j.right_unidirectional, j.left_unidirectional),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (sid, qualifier, cols) = &rels[k];
+            let stream = &self.streams[*sid].name;
+            let window = match &src.window {
+                Some(w) => {
+                    let kind = plan_window(w, cols, qualifier, stream)?;
+                    if matches!(
+                        kind,
+                        WindowKind::Hop { .. }
+                            | WindowKind::Session { .. }
+                            | WindowKind::Cron { .. }
+                    ) {
+                        return Err(not_yet(
+                            &format!("window '{}' on a join side", kind.name()),
+                            w.name.span,
+                            "join sides take length, time, lengthBatch, timeBatch/tumbling, externalTime, externalTimeBatch, timeLength, sort, unique, firstUnique, delay, expression, expressionBatch, frequent or lossyFrequent windows",
+                        ));
+                    }
+                    Some((kind, w.span))
+                }
+                None => None,
+            };
+            let _ = uni_self;
+            let preserved = match j.kind {
+                ast::JoinKind::Inner => false,
+                ast::JoinKind::Left => k == 0,
+                ast::JoinKind::Right => k == 1,
+                ast::JoinKind::Full => true,
+            };
+            sides.push(JoinSidePlan {
+                stream: *sid,
+                qualifier: qualifier.clone(),
+                window_span: window.as_ref().map(|(_, s)| *s),
+                window: window.map(|(w, _)| w),
+                triggers: !uni_other,
+                preserved,
+                arity: cols.len(),
+            });
+        }
+        let on = match &j.on {
+            Some(e) => Some(resolve_bool(e, &mk_scope(Clause::On))?),
+            None => None,
+        };
+        let mut keys = Vec::new();
+        if let Some(on) = &on {
+            let conjuncts: Vec<&ScalarExpr> = match on {
+                ScalarExpr::And(v) => v.iter().collect(),
+                x => vec![x],
+            };
+            for c in conjuncts {
+                let ScalarExpr::Cmp {
+                    op: CmpOp::Eq,
+                    left,
+                    right,
+                } = c
+                else {
+                    continue;
+                };
+                let side_of = |x: &ScalarExpr| {
+                    let mut cols = Vec::new();
+                    x.columns(&mut cols);
+                    if cols.is_empty() {
+                        None
+                    } else if cols.iter().all(|&c| c < left_arity) {
+                        Some(0)
+                    } else if cols.iter().all(|&c| c >= left_arity) {
+                        Some(1)
+                    } else {
+                        None
+                    }
+                };
+                let (l, r) = match (side_of(left), side_of(right)) {
+                    (Some(0), Some(1)) => (left, right),
+                    (Some(1), Some(0)) => (right, left),
+                    _ => continue,
+                };
+                let mut r = (**r).clone();
+                r.shift_columns(left_arity);
+                keys.push(((**l).clone(), r));
+            }
+        }
+        let [left, right]: [JoinSidePlan; 2] = sides
+            .try_into()
+            .map_err(|_| Diagnostic::error("E0900", "a join has two sides").at(j.span))?;
+        Ok(JoinPlan {
+            kind: j.kind,
+            sides: [left, right],
+            on,
+            filter,
+            keys,
         })
     }
 
@@ -970,7 +1233,7 @@ impl<'a> Planner<'a> {
     fn plan_selector<'s>(
         &mut self,
         pq: &PendingQuery,
-        src: &ast::StreamSource,
+        is_join: bool,
         window: Option<(WindowKind, Span)>,
         project: &[ScalarExpr],
         out_cols: &[(Arc<str>, DataType, Span)],
@@ -1098,7 +1361,8 @@ impl<'a> Planner<'a> {
             None => None,
         };
         let aggregates = std::mem::take(&mut collector.borrow_mut().calls);
-        let stateful = window.is_some()
+        let stateful = is_join
+            || window.is_some()
             || !aggregates.is_empty()
             || !group_by.is_empty()
             || having.is_some()
@@ -1161,10 +1425,10 @@ impl<'a> Planner<'a> {
             !order_by.is_empty() || q.limit.is_some() || q.offset.is_some(),
             rate.as_ref(),
         );
-        let _ = src;
         Ok(Some(StatefulPlan {
             window: window_kind,
             window_span,
+            input_arity: base,
             aggregates,
             group_by,
             having,
@@ -1273,6 +1537,52 @@ fn describe(cols: &[(Arc<str>, DataType)]) -> String {
         .map(|(n, t)| format!("{n} {t}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Where a join runs (§2.8, §3.8). Exchanging both sides by the key of an equality
+/// conjunct of ON keeps every pair that can match in one key group. That is exact only
+/// when each side's window treats its events independently (time-based windows, or no
+/// window: a `length(n)` window partitioned by key would hold n events per key group),
+/// when every aggregate group lies inside one key (an inner join grouped by a key
+/// column), and when no clause sees a whole chunk or counts rows globally.
+fn join_placement(j: &JoinPlan, st: &StatefulPlan, per_chunk_order: bool) -> PlacementPlan {
+    let Some((first, _)) = j.keys.first() else {
+        return PlacementPlan::Global;
+    };
+    if per_chunk_order || st.rate.is_some() {
+        return PlacementPlan::Global;
+    }
+    let independent = j.sides.iter().all(|s| {
+        s.window
+            .as_ref()
+            .is_none_or(|w| matches!(w.partitioning(), Partitioning::PerEvent))
+    });
+    if !independent {
+        return PlacementPlan::Global;
+    }
+    if !st.aggregates.is_empty() || !st.group_by.is_empty() {
+        let left_arity = j.sides[0].arity;
+        let base = |e: &ScalarExpr| -> Option<usize> {
+            match e {
+                ScalarExpr::Column(c) => Some(*c),
+                ScalarExpr::Widen { expr, .. } => match &**expr {
+                    ScalarExpr::Column(c) => Some(*c),
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let grouped_by_key = st.group_by.iter().any(|g| {
+            let Some(g) = base(g) else { return false };
+            j.keys
+                .iter()
+                .any(|(l, r)| base(l) == Some(g) || base(r).map(|c| c + left_arity) == Some(g))
+        });
+        if j.kind != ast::JoinKind::Inner || !grouped_by_key {
+            return PlacementPlan::Global;
+        }
+    }
+    PlacementPlan::Keyed(vec![first.clone()])
 }
 
 /// Where a stateful query runs (§3.8). Keyed placement needs every group, every

@@ -4,10 +4,11 @@
 use std::fmt::Write;
 
 use super::{
-    ErrorStrategy, Format, LatePolicy, PlacementPlan, Plan, QueryPlan, RateEvery, RateMode,
-    SinkSpec, SourceSpec, StatefulPlan,
+    ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan, QueryPlan,
+    RateEvery, RateMode, SinkSpec, SourceSpec, StatefulPlan,
 };
 use crate::expr::ir::ScalarExpr;
+use crate::syntax::ast::JoinKind;
 
 fn fmt_name(f: Format) -> &'static str {
     match f {
@@ -87,10 +88,17 @@ pub fn explain(plan: &Plan, source: &str) -> String {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
+        let inputs = match &q.join {
+            Some(j) => format!(
+                "{} ⋈ {}",
+                plan.streams[j.sides[0].stream].name, plan.streams[j.sides[1].stream].name
+            ),
+            None => plan.streams[q.input].name.clone(),
+        };
         let _ = writeln!(
             out,
-            "  op {} {}: {} → {}",
-            q.id, q.name, plan.streams[q.input].name, plan.streams[q.output].name
+            "  op {} {}: {inputs} → {}",
+            q.id, q.name, plan.streams[q.output].name
         );
         let _ = writeln!(out, "    {text}");
         match &q.stateful {
@@ -106,7 +114,10 @@ pub fn explain(plan: &Plan, source: &str) -> String {
                     ops.join(" + ")
                 );
             }
-            Some(st) => explain_stateful(&mut out, plan, q, st),
+            Some(st) => match &q.join {
+                Some(j) => explain_join(&mut out, plan, q, st, j),
+                None => explain_stateful(&mut out, plan, q, st),
+            },
         }
     }
     let _ = writeln!(out, "sinks:");
@@ -126,6 +137,86 @@ pub fn explain(plan: &Plan, source: &str) -> String {
         let _ = writeln!(out, "warnings: {}", plan.warnings.len());
     }
     out
+}
+
+/// A join query (§2.8): both sides, the join, the selector, placement and state.
+fn explain_join(out: &mut String, plan: &Plan, q: &QueryPlan, st: &StatefulPlan, j: &JoinPlan) {
+    let side = |s: &JoinSidePlan| {
+        let window = match &s.window {
+            Some(w) => format!("window {}", w.name()),
+            None => "no window (keeps nothing)".to_string(),
+        };
+        let role = if s.triggers {
+            "triggers"
+        } else {
+            "never triggers"
+        };
+        format!(
+            "{} = {}: {window}, {role}",
+            s.qualifier, plan.streams[s.stream].name
+        )
+    };
+    let kind = match j.kind {
+        JoinKind::Inner => "inner join",
+        JoinKind::Left => "left outer join",
+        JoinKind::Right => "right outer join",
+        JoinKind::Full => "full outer join",
+    };
+    let cond = if j.on.is_some() {
+        "ON"
+    } else {
+        "no ON: cross join"
+    };
+    let mut ops = vec![format!(
+        "{kind} of [{}] and [{}], {cond}; each side's window chunk probes the other side's contents",
+        side(&j.sides[0]),
+        side(&j.sides[1])
+    )];
+    if j.filter.is_some() {
+        ops.push("WHERE on joined rows".into());
+    }
+    let mut sel = Vec::new();
+    if !st.aggregates.is_empty() {
+        let names: Vec<&str> = st.aggregates.iter().map(|a| a.kind.name()).collect();
+        sel.push(format!("aggregates {}", names.join(", ")));
+    }
+    if !st.group_by.is_empty() {
+        sel.push("GROUP BY".into());
+    }
+    if st.having.is_some() {
+        sel.push("HAVING".into());
+    }
+    ops.push(if sel.is_empty() {
+        "selector".to_string()
+    } else {
+        format!("selector ({})", sel.join("; "))
+    });
+    if st.rate.is_some() {
+        ops.push("rate limit".into());
+    }
+    let _ = writeln!(out, "    operators: {}", ops.join(" → "));
+    let placement = match &st.placement {
+        PlacementPlan::Keyed(_) => format!(
+            "keyed: both sides exchanged by hash of the ON equality ({} of them) into 128 key groups spread over all workers",
+            j.keys.len()
+        ),
+        _ => {
+            let why = if j.keys.is_empty() {
+                "ON has no equality between a left-side and a right-side expression"
+            } else {
+                "a side's window, an aggregate, ORDER BY/LIMIT or a rate limit needs the whole stream"
+            };
+            format!(
+                "global: runs on ONE worker (worker {} mod the number of workers); does not scale with -w/-n ({why})",
+                q.id
+            )
+        }
+    };
+    let _ = writeln!(out, "    parallelism: {placement}");
+    let _ = writeln!(
+        out,
+        "    state: per key group (both windows, one accumulator set per group); time: both inputs merged in (time, key) order, window timers first (left side's, then right side's)"
+    );
 }
 
 /// A stateful query: its operator chain, placement and state.

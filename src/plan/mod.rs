@@ -51,7 +51,14 @@ impl Plan {
             return None;
         }
         let consumers: Vec<&QueryPlan> = self.queries.iter().filter(|q| q.input == sid).collect();
-        if consumers.is_empty()
+        // A join's WHERE filters joined rows, and a join side that keeps events needs
+        // every one of them: nothing is pushed into its sources.
+        let joined = self
+            .queries
+            .iter()
+            .any(|q| q.join.as_ref().is_some_and(|j| j.reads(sid)));
+        if joined
+            || consumers.is_empty()
             || consumers
                 .iter()
                 .any(|q| q.filter.is_none() || q.kind == ast::EventKind::Expired)
@@ -180,7 +187,49 @@ pub struct QueryPlan {
     pub output: StreamId,
     /// Which event kinds reach the target (§2.4.6).
     pub kind: ast::EventKind,
+    /// A stream–stream join (§2.8); `input` is then its left side's stream, `filter`
+    /// is `None` (WHERE filters joined rows: [`JoinPlan::filter`]) and the selector
+    /// works over the joined row (left attributes, then right attributes).
+    pub join: Option<JoinPlan>,
     pub span: Span,
+}
+
+/// One input of a join.
+#[derive(Clone, Debug)]
+pub struct JoinSidePlan {
+    pub stream: StreamId,
+    /// The alias, else the stream name.
+    pub qualifier: String,
+    /// `None`: the side keeps nothing but can still trigger (§2.8 item 1).
+    pub window: Option<WindowKind>,
+    pub window_span: Option<Span>,
+    /// Its events probe the other side (not when the other side is UNIDIRECTIONAL).
+    pub triggers: bool,
+    /// An outer join keeps this side's unmatched probes, NULL-padded.
+    pub preserved: bool,
+    pub arity: usize,
+}
+
+/// A stream–stream join (§2.8).
+#[derive(Clone, Debug)]
+pub struct JoinPlan {
+    pub kind: ast::JoinKind,
+    /// Left, then right.
+    pub sides: [JoinSidePlan; 2],
+    /// ON over the joined row; `None` is a cross join.
+    pub on: Option<ScalarExpr>,
+    /// WHERE over the joined row, applied before the selector (§2.8 item 6).
+    pub filter: Option<ScalarExpr>,
+    /// The equality conjuncts of ON that placement exchanges by: the left operand over
+    /// the left row and the right operand over the right row. Empty when the join runs
+    /// on one worker.
+    pub keys: Vec<(ScalarExpr, ScalarExpr)>,
+}
+
+impl JoinPlan {
+    pub fn reads(&self, sid: StreamId) -> bool {
+        self.sides.iter().any(|s| s.stream == sid)
+    }
 }
 
 /// The selector of a stateful query (LANGUAGE.md §2.4.3–2.4.8, §2.5).
@@ -189,6 +238,9 @@ pub struct StatefulPlan {
     /// `None`: aggregation over the whole history.
     pub window: Option<WindowKind>,
     pub window_span: Option<Span>,
+    /// Columns of the row the selector sees (the input's, or the joined row's); the
+    /// extended row puts the aggregate values after them.
+    pub input_arity: usize,
     pub aggregates: Vec<AggCall>,
     /// Group keys over the input row.
     pub group_by: Vec<ScalarExpr>,

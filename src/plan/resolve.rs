@@ -40,6 +40,8 @@ pub fn is_aggregate(name: &str) -> bool {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Clause {
     Where,
+    /// A join's ON condition.
+    On,
     Select,
     Having,
     GroupBy,
@@ -53,6 +55,7 @@ impl Clause {
     fn word(self) -> &'static str {
         match self {
             Clause::Where => "WHERE",
+            Clause::On => "ON",
             Clause::Select => "SELECT",
             Clause::Having => "HAVING",
             Clause::GroupBy => "GROUP BY",
@@ -98,6 +101,24 @@ pub struct Scope<'a> {
     /// Output aliases visible in HAVING (resolved select expressions); they win over
     /// input attributes of the same name, as HAVING sees the output row (§2.4.4).
     pub aliases: &'a [(Arc<str>, ScalarExpr, DataType)],
+    /// In a join query: the two inputs. `columns` is then the joined row (the left
+    /// side's attributes, then the right side's) and names resolve through the sides.
+    pub join: Option<&'a JoinScope<'a>>,
+}
+
+/// One input of a join as names see it.
+pub struct JoinSide<'a> {
+    /// The alias if one was given, else the stream name.
+    pub qualifier: &'a str,
+    pub stream: &'a str,
+    pub columns: &'a [(Arc<str>, DataType)],
+}
+
+/// The two inputs of a join query (§2.8); the right side's columns follow the left
+/// side's in the joined row.
+pub struct JoinScope<'a> {
+    pub left: JoinSide<'a>,
+    pub right: JoinSide<'a>,
 }
 
 pub type Typed = (ScalarExpr, DataType);
@@ -164,6 +185,9 @@ fn column(
     name: &crate::syntax::ast::Ident,
     scope: &Scope,
 ) -> Result<Typed, Diagnostic> {
+    if let Some(j) = scope.join {
+        return join_column(qualifier, name, scope, j);
+    }
     if let Some(q) = qualifier {
         if q.name != scope.qualifier {
             let mut d = Diagnostic::error("E0104", format!("unknown qualifier `{}`", q.name))
@@ -215,6 +239,128 @@ fn column(
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),
+            };
+            Err(d)
+        }
+    }
+}
+
+/// A column of a join query: `side.x` names one side; a bare `x` must belong to
+/// exactly one side (§2.16 item 1), unless it is a HAVING alias.
+fn join_column(
+    qualifier: Option<&crate::syntax::ast::Ident>,
+    name: &crate::syntax::ast::Ident,
+    scope: &Scope,
+    j: &JoinScope,
+) -> Result<Typed, Diagnostic> {
+    let offset = j.left.columns.len();
+    let find = |side: &JoinSide, base: usize| {
+        side.columns
+            .iter()
+            .position(|(n, _)| n.as_ref() == name.name)
+            .map(|i| (ScalarExpr::Column(base + i), side.columns[i].1))
+    };
+    let unknown_in = |side: &JoinSide| {
+        let mut d = Diagnostic::error(
+            "E0102",
+            format!("unknown attribute `{}` in `{}`", name.name, side.stream),
+        )
+        .at(name.span)
+        .label(format!("not an attribute of `{}`", side.qualifier));
+        let names = side.columns.iter().map(|(n, _)| n.as_ref());
+        d = match did_you_mean(&name.name, names) {
+            Some(s) => d.help(format!("did you mean `{}.{s}`?", side.qualifier)),
+            None => d.help(format!(
+                "`{}` has: {}",
+                side.stream,
+                side.columns
+                    .iter()
+                    .map(|(n, _)| n.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        d
+    };
+    if let Some(q) = qualifier {
+        let (side, base) = if q.name == j.left.qualifier {
+            (&j.left, 0)
+        } else if q.name == j.right.qualifier {
+            (&j.right, offset)
+        } else {
+            let mut d = Diagnostic::error("E0104", format!("unknown qualifier `{}`", q.name))
+                .at(q.span)
+                .label("not a relation of this query");
+            let renamed = [&j.left, &j.right]
+                .into_iter()
+                .find(|s| s.stream == q.name && s.qualifier != s.stream);
+            d = match renamed {
+                Some(s) => d.help(format!(
+                    "`{}` has the alias `{}` here; write `{}.{}`",
+                    s.stream, s.qualifier, s.qualifier, name.name
+                )),
+                None => d.help(format!(
+                    "the inputs are `{}` and `{}`",
+                    j.left.qualifier, j.right.qualifier
+                )),
+            };
+            return Err(d);
+        };
+        return find(side, base).ok_or_else(|| unknown_in(side));
+    }
+    if let Some((_, x, t)) = scope
+        .aliases
+        .iter()
+        .find(|(n, _, _)| n.as_ref() == name.name)
+    {
+        return Ok((x.clone(), *t));
+    }
+    match (find(&j.left, 0), find(&j.right, offset)) {
+        (Some(_), Some(_)) => Err(Diagnostic::error(
+            "E0106",
+            format!("attribute `{}` is ambiguous", name.name),
+        )
+        .at(name.span)
+        .label(format!(
+            "both `{}` and `{}` have it",
+            j.left.qualifier, j.right.qualifier
+        ))
+        .help(format!(
+            "qualify it: `{}.{}` or `{}.{}`",
+            j.left.qualifier, name.name, j.right.qualifier, name.name
+        ))),
+        (Some(x), None) | (None, Some(x)) => Ok(x),
+        (None, None) => {
+            let mut d = Diagnostic::error(
+                "E0102",
+                format!(
+                    "unknown attribute `{}` in `{}` and `{}`",
+                    name.name, j.left.stream, j.right.stream
+                ),
+            )
+            .at(name.span)
+            .label("not an attribute of either input");
+            let qualified = |s: &JoinSide| {
+                s.columns
+                    .iter()
+                    .map(|(n, _)| format!("{}.{n}", s.qualifier))
+                    .collect::<Vec<_>>()
+            };
+            let all: Vec<String> = qualified(&j.left)
+                .into_iter()
+                .chain(qualified(&j.right))
+                .collect();
+            let bare = j
+                .left
+                .columns
+                .iter()
+                .map(|(n, _)| (n.as_ref(), &j.left))
+                .chain(j.right.columns.iter().map(|(n, _)| (n.as_ref(), &j.right)));
+            let guess = did_you_mean(&name.name, bare.clone().map(|(n, _)| n))
+                .and_then(|g| bare.clone().find(|(n, _)| *n == g));
+            d = match guess {
+                Some((g, side)) => d.help(format!("did you mean `{}.{g}`?", side.qualifier)),
+                None => d.help(format!("the inputs have: {}", all.join(", "))),
             };
             Err(d)
         }

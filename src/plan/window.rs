@@ -580,6 +580,7 @@ impl Args<'_> {
             query_id: 0,
             aggs: None,
             aliases: &[],
+            join: None,
         };
         let (x, t) = resolve(self.arg(i), &scope)?;
         if !x.is_constant() {

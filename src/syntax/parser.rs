@@ -1341,6 +1341,18 @@ impl<'t> Ps<'t> {
             Ok((r, _)) => (r, true),
             Err(_) => (i, false),
         };
+        // `A NATURAL JOIN B` reads `NATURAL` as A's alias; say what it really is.
+        if let Some(a) = left.alias.as_ref() {
+            if a.name.eq_ignore_ascii_case("NATURAL") && self.join_op(i).is_ok() {
+                return failure(
+                    i,
+                    Diagnostic::error("E0009", "NATURAL JOIN is not supported")
+                        .at(a.span)
+                        .label("natural joins match columns by name")
+                        .help("write the join condition: `A JOIN B ON A.x = B.x`"),
+                );
+            }
+        }
         let (i, kind) = match self.join_op(i) {
             Ok(x) => x,
             Err(e) => {
@@ -1355,7 +1367,26 @@ impl<'t> Ps<'t> {
             Ok((r, _)) => (r, true),
             Err(_) => (i, false),
         };
+        if is_kw(peek(i), "USING") {
+            return failure(
+                i,
+                Diagnostic::error("E0009", "JOIN … USING is not supported")
+                    .at(peek(i).span)
+                    .label("a join condition by column names")
+                    .help("write the join condition: `A JOIN B ON A.x = B.x`"),
+            );
+        }
         let (i, on) = opt(preceded(kw("ON"), cut(|i| self.expr(i)))).parse(i)?;
+        // A second join (`A JOIN B ON … JOIN C …`): one join per query (§2.8).
+        if self.join_op(i).is_ok() {
+            return failure(
+                i,
+                Diagnostic::error("E0009", "a query joins at most two streams")
+                    .at(peek(i).span)
+                    .label("a second join")
+                    .help("join two streams into an intermediate stream with one query, then join that stream with the third in another"),
+            );
+        }
         let (i, within) = if is_kw(peek(i), "WITHIN") {
             let ws = self.start(i);
             let (i, from) = cutr(self.expr(adv(i)))?;

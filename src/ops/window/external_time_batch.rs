@@ -198,6 +198,10 @@ impl WindowOp for ExternalTimeBatchWindow {
     fn for_each_held(&self, f: &mut dyn FnMut(&Ev)) {
         self.batch.iter().for_each(f);
     }
+
+    fn for_each_joinable(&self, f: &mut dyn FnMut(&Ev)) {
+        self.previous.iter().for_each(f);
+    }
 }
 
 #[cfg(test)]

@@ -119,6 +119,14 @@ pub trait WindowOp {
     fn on_timer<S: ChunkSink>(&mut self, time: i64, tag: u64, timers: &mut dyn Timers, out: &mut S);
     /// Calls `f` on every held event, oldest first (OUTPUT SNAPSHOT).
     fn for_each_held(&self, f: &mut dyn FnMut(&Ev));
+    /// Calls `f` on every event the other side of a join finds here (§2.8), oldest
+    /// first. For most windows that is what they hold. A batch window offers its last
+    /// flushed batch (Siddhi's `find` over the batch it will expire next): those
+    /// events have been emitted and stay "in the window" until their EXPIRED rows;
+    /// the open batch has not been emitted yet. Needs [`WindowNeeds::expired`].
+    fn for_each_joinable(&self, f: &mut dyn FnMut(&Ev)) {
+        self.for_each_held(f);
+    }
 }
 
 /// Emits a one-event arrival chunk `[CURRENT ev]`.
@@ -154,6 +162,11 @@ macro_rules! windows {
             fn for_each_held(&self, f: &mut dyn FnMut(&Ev)) {
                 match self {
                     $(Window::$variant(w) => w.for_each_held(f)),*
+                }
+            }
+            fn for_each_joinable(&self, f: &mut dyn FnMut(&Ev)) {
+                match self {
+                    $(Window::$variant(w) => w.for_each_joinable(f)),*
                 }
             }
         }

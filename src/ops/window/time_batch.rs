@@ -143,6 +143,15 @@ impl WindowOp for TimeBatchWindow {
     fn for_each_held(&self, f: &mut dyn FnMut(&Ev)) {
         self.batch.iter().for_each(f);
     }
+
+    fn for_each_joinable(&self, f: &mut dyn FnMut(&Ev)) {
+        // With streamCurrent the open batch's events are out already.
+        if self.stream_current {
+            self.batch.iter().for_each(f);
+        } else {
+            self.previous.iter().for_each(f);
+        }
+    }
 }
 
 #[cfg(test)]
