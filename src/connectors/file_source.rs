@@ -204,7 +204,9 @@ pub fn file_source<'s>(scope: Scope<'s, u64>, cfg: SourceConfig) -> SourceStream
                     return;
                 }
             }
-            let mut main = Vec::new();
+            // Sized for a whole batch: growing from empty would copy every record
+            // several times.
+            let mut main = Vec::with_capacity(BATCH);
             let mut late = Vec::new();
             let mut dlq = Vec::new();
             let progress = st.read_batch(&cfg, &mut main, &mut late, &mut dlq);

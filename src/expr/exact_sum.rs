@@ -30,6 +30,7 @@
 //! so a round trip is exact and equal sums serialise identically.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 /// Number of limbs. Finite doubles reach 2¹⁰²⁴ = 2²⁰⁹⁸ units (limb 65); two more limbs
 /// absorb the growth of summing up to 2⁶⁴ values of maximal magnitude.
@@ -81,24 +82,55 @@ impl PartialEq for ExactSum {
 }
 
 /// A normalised copy: sign and magnitude, every limb in `[0, 2³²)` (but see
-/// [`round_ratio`] for the top limb), zero outside `lo..=hi`.
+/// [`round_ratio`] for the top limb). Only the window of limbs that can be non-zero
+/// is copied (a few for data of similar magnitude), not all [`LIMBS`]: reading a sum
+/// is on the hot path of every average.
 struct Magnitude {
     negative: bool,
-    limbs: [i64; LIMBS],
-    lo: usize,
-    hi: usize,
+    /// Limb index of `limbs[0]`; limbs outside the window are zero.
+    base: usize,
+    limbs: SmallVec<[i64; 8]>,
 }
 
 impl PartialEq for Magnitude {
-    /// The same number: the touched range is bookkeeping, and zero has no sign.
+    /// The same number: the window is bookkeeping, and zero has no sign.
     fn eq(&self, other: &Magnitude) -> bool {
-        self.limbs == other.limbs && (self.negative == other.negative || self.is_zero())
+        self.trimmed() == other.trimmed() && (self.negative == other.negative || self.is_zero())
     }
 }
 
 impl Magnitude {
+    fn zero() -> Magnitude {
+        Magnitude {
+            negative: false,
+            base: 0,
+            limbs: SmallVec::new(),
+        }
+    }
+    /// Limb `j` (by global index).
+    #[inline]
+    fn limb(&self, j: usize) -> i64 {
+        j.checked_sub(self.base)
+            .and_then(|k| self.limbs.get(k))
+            .copied()
+            .unwrap_or(0)
+    }
+    /// Global index of the highest non-zero limb.
+    fn top(&self) -> Option<usize> {
+        self.limbs
+            .iter()
+            .rposition(|&l| l != 0)
+            .map(|k| k + self.base)
+    }
+    /// The non-zero span: the index of its lowest limb and its limbs.
+    fn trimmed(&self) -> (usize, &[i64]) {
+        match (self.limbs.iter().position(|&l| l != 0), self.top()) {
+            (Some(first), Some(top)) => (self.base + first, &self.limbs[first..=top - self.base]),
+            _ => (0, &[]),
+        }
+    }
     fn is_zero(&self) -> bool {
-        self.lo > self.hi || self.limbs[self.lo..=self.hi].iter().all(|&l| l == 0)
+        self.limbs.iter().all(|&l| l == 0)
     }
 }
 
@@ -204,32 +236,30 @@ impl ExactSum {
         }
     }
 
-    /// Sign and magnitude of the finite part, normalised, on a copy.
+    /// Sign and magnitude of the finite part, normalised, on a copy of the touched
+    /// limbs.
     fn magnitude(&self) -> Magnitude {
-        let mut limbs = self.limbs;
         let lo = usize::from(self.lo);
-        let mut hi = usize::from(self.hi);
+        let hi = usize::from(self.hi);
         if lo > hi {
-            return Magnitude {
-                negative: false,
-                limbs,
-                lo,
-                hi,
-            };
+            return Magnitude::zero();
         }
-        hi = normalize(&mut limbs, lo, hi);
-        let negative = limbs[hi] < 0;
+        // Carries out of a limb below 2⁶³ reach at most two limbs up.
+        let end = (hi + 2).min(LIMBS - 1);
+        let mut limbs: SmallVec<[i64; 8]> = SmallVec::from_slice(&self.limbs[lo..=end]);
+        let mut top = normalize(&mut limbs, 0, hi - lo);
+        let negative = limbs[top] < 0;
         if negative {
-            for l in limbs[lo..=hi].iter_mut() {
+            for l in limbs[..=top].iter_mut() {
                 *l = -*l;
             }
-            hi = normalize(&mut limbs, lo, hi);
+            top = normalize(&mut limbs, 0, top);
         }
+        limbs.truncate(top + 1);
         Magnitude {
             negative,
+            base: lo,
             limbs,
-            lo,
-            hi,
         }
     }
 
@@ -264,17 +294,16 @@ pub fn ratio_i128(sum: i128, n: u64) -> f64 {
     let m = sum.unsigned_abs();
     // Place m·2¹⁰⁷⁴ units into limbs: 1074 = 33·32 + 18; m < 2¹²⁸ needs five limbs
     // (the low 14 bits in limb 33, the remaining < 2¹¹⁴ in limbs 34..38).
-    let mut limbs = [0i64; LIMBS];
-    limbs[33] = ((m << 18) & MASK as u128) as i64;
+    let mut limbs: SmallVec<[i64; 8]> = SmallVec::from_elem(0, 5);
+    limbs[0] = ((m << 18) & MASK as u128) as i64;
     let rest = m >> (BITS - 18);
-    for (k, limb) in limbs[34..38].iter_mut().enumerate() {
+    for (k, limb) in limbs[1..5].iter_mut().enumerate() {
         *limb = ((rest >> (BITS as usize * k)) & MASK as u128) as i64;
     }
     let mag = Magnitude {
         negative: sum < 0,
+        base: 33,
         limbs,
-        lo: 33,
-        hi: 37,
     };
     round_ratio(&mag, n)
 }
@@ -283,7 +312,7 @@ pub fn ratio_i128(sum: i128, n: u64) -> f64 {
 /// top one in `[-2³², 2³²)` (it keeps the sign; the range grows upwards while the top
 /// limb is too large, except at the last limb). Returns the new `hi`. The represented
 /// value is unchanged; limbs above the returned `hi` stay zero.
-fn normalize(limbs: &mut [i64; LIMBS], lo: usize, mut hi: usize) -> usize {
+fn normalize(limbs: &mut [i64], lo: usize, mut hi: usize) -> usize {
     let mut c = 0i64;
     for l in limbs[lo..hi].iter_mut() {
         let v = *l + c;
@@ -291,7 +320,7 @@ fn normalize(limbs: &mut [i64; LIMBS], lo: usize, mut hi: usize) -> usize {
         *l = v & MASK;
     }
     limbs[hi] += c;
-    while hi < LIMBS - 1 && !(-(1 << BITS)..(1 << BITS)).contains(&limbs[hi]) {
+    while hi + 1 < limbs.len() && !(-(1 << BITS)..(1 << BITS)).contains(&limbs[hi]) {
         let v = limbs[hi];
         limbs[hi] = v & MASK;
         hi += 1;
@@ -303,17 +332,14 @@ fn normalize(limbs: &mut [i64; LIMBS], lo: usize, mut hi: usize) -> usize {
 /// Rounds `(mag·2⁻¹⁰⁷⁴) / n` to f64 (`n > 0`) and applies the sign.
 fn round_ratio(mag: &Magnitude, n: u64) -> f64 {
     let sign = |v: f64| if mag.negative { -v } else { v };
-    if mag.lo > mag.hi {
-        return 0.0;
-    }
-    let Some(top) = (mag.lo..=mag.hi).rev().find(|&j| mag.limbs[j] != 0) else {
+    let Some(top) = mag.top() else {
         return 0.0;
     };
     // Every limb is below 2³² except possibly the last one (LIMBS − 1), which the u128
     // window below cannot take. If it is ≥ 2³², the sum is ≥ 2²¹⁷⁶ units = 2¹¹⁰²,
     // still ≥ 2¹⁰³⁸ after dividing by any n < 2⁶⁴: infinite either way. (Unreachable
     // in practice: it takes more than 2⁷⁰ maximal doubles.)
-    if mag.limbs[top] >= 1 << BITS {
+    if mag.limb(top) >= 1 << BITS {
         return sign(f64::INFINITY);
     }
     // Long division from the top limb down, keeping four quotient limbs from the first
@@ -325,9 +351,13 @@ fn round_ratio(mag: &Magnitude, n: u64) -> f64 {
     let mut taken = 0;
     let mut low = 0usize; // limb index of q's least significant limb
     for j in (0..=top).rev() {
-        let cur = (rem << BITS) | mag.limbs[j] as u128;
+        let cur = (rem << BITS) | mag.limb(j) as u128;
         let (d, r) = if n == 1 {
             (cur, 0)
+        } else if n <= u64::from(u32::MAX) {
+            // rem < n < 2³², so cur < 2⁶⁴: a machine division, not a 128-bit one.
+            let (c, n) = (cur as u64, n);
+            (u128::from(c / n), u128::from(c % n))
         } else {
             (cur / n128, cur % n128)
         };
@@ -347,7 +377,7 @@ fn round_ratio(mag: &Magnitude, n: u64) -> f64 {
         (twice >= n128, rem != 0 && twice != n128)
     } else {
         // q has ≥ 97 bits, so the rounding bit lies inside q; the rest is sticky only.
-        let below = rem != 0 || mag.limbs[mag.lo.min(low)..low].iter().any(|&l| l != 0);
+        let below = rem != 0 || (mag.base..low).any(|j| mag.limb(j) != 0);
         (false, below)
     };
     let bits = round_bits(q, low as u32 * BITS, frac_half, frac_sticky);
@@ -397,16 +427,12 @@ struct ExactSumRepr {
 impl From<ExactSum> for ExactSumRepr {
     fn from(s: ExactSum) -> ExactSumRepr {
         let mag = s.magnitude();
-        let len = if mag.lo > mag.hi {
-            0
-        } else {
-            mag.limbs.iter().rposition(|&l| l != 0).map_or(0, |p| p + 1)
-        };
+        let len = mag.top().map_or(0, |t| t + 1);
         ExactSumRepr {
             negative: mag.negative && len > 0,
             // Normalised magnitude limbs are in [0, 2³²) (see `round_ratio` for the
             // unreachable exception, which would be truncated here).
-            magnitude: mag.limbs[..len].iter().map(|&l| l as u32).collect(),
+            magnitude: (0..len).map(|j| mag.limb(j) as u32).collect(),
             pos_inf: s.pos_inf,
             neg_inf: s.neg_inf,
             nan: s.nan,

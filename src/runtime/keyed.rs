@@ -39,6 +39,9 @@ use crate::value::Value;
 
 use super::record::{tick_of, OrdKey, Rec};
 
+/// Initial capacity of an output container (records).
+const OUT_CAPACITY: usize = 256;
+
 /// Number of key groups: the unit of state placement and of snapshots.
 pub const KEY_GROUPS: u32 = 128;
 
@@ -213,6 +216,8 @@ pub fn stateful<'s, L: StatefulLogic>(
     });
     input.unary_frontier(pact, name, move |_cap, _info| {
         let mut pending: BTreeMap<u64, Vec<Rec>> = BTreeMap::new();
+        // Emptied per-tick buffers, reused so a tick's buffer does not regrow from empty.
+        let mut spare: Vec<Vec<Rec>> = Vec::new();
         let mut timers: BinaryHeap<Reverse<Timer>> = BinaryHeap::new();
         let mut holds = Holds::new();
         let mut next_seq = 0u64;
@@ -228,7 +233,7 @@ pub fn stateful<'s, L: StatefulLogic>(
                 for rec in data.drain(..) {
                     pending
                         .entry(tick_of(rec.time, tick_ms))
-                        .or_default()
+                        .or_insert_with(|| spare.pop().unwrap_or_default())
                         .push(rec);
                 }
             });
@@ -257,9 +262,9 @@ pub fn stateful<'s, L: StatefulLogic>(
                 }
                 let Some(h) = held.as_ref() else { break };
                 let cap = h.delayed(&tick.max(*h.time()));
-                let mut records = pending.remove(&tick).unwrap_or_default();
-                records.sort_by(Rec::order);
-                let mut records = records.into_iter().peekable();
+                let mut buffer = pending.remove(&tick).unwrap_or_default();
+                buffer.sort_by(Rec::order);
+                let mut records = buffer.drain(..).peekable();
                 loop {
                     let timer_due = timers
                         .peek()
@@ -301,8 +306,17 @@ pub fn stateful<'s, L: StatefulLogic>(
                         logic.on_record(rec, &mut ctx);
                     }
                 }
+                drop(records);
+                if spare.len() < 4 {
+                    spare.push(buffer);
+                }
                 if !out.is_empty() {
                     output.session(&cap).give_container(&mut out);
+                    // The container went downstream; start the next one at a size that
+                    // does not regrow through every power of two.
+                    if out.capacity() == 0 {
+                        out.reserve(OUT_CAPACITY);
+                    }
                 }
             }
             // Hold a capability only for what may still be emitted.
