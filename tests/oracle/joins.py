@@ -38,6 +38,8 @@ import json
 import os
 import sys
 
+from casefiles import sync
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN = os.path.normpath(os.path.join(HERE, "..", "run"))
 
@@ -726,20 +728,8 @@ def main():
     for name in names:
         c = CASES[name]
         for rel, text in files(c).items():
-            path = os.path.join(RUN, name, rel)
-            if check:
-                try:
-                    with open(path) as f:
-                        same = f.read() == text
-                except OSError:
-                    same = False
-                if not same:
-                    print("differs: %s" % path)
-                    bad += 1
-            else:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w") as f:
-                    f.write(text)
+            if not sync(os.path.join(RUN, name, rel), text, check):
+                bad += 1
     if check and bad:
         sys.exit(1)
     if not check:

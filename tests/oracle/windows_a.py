@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent oracle for the window / aggregate golden cases `tests/run_pending/w_*`.
+"""Independent oracle for the window / aggregate golden cases `tests/run/w_*`.
 
 Written from LANGUAGE.md (the "Ours" rules: §2.4.3-2.4.8, §2.5, §2.6, §3.2-3.3, §3.7)
 and the case-format notes, NOT from the engine. Python 3 standard library only.
@@ -37,7 +37,7 @@ import sys
 from fractions import Fraction
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PENDING = os.path.normpath(os.path.join(HERE, "..", "run_pending"))
+PENDING = os.path.normpath(os.path.join(HERE, "..", "run"))
 
 # ---------------------------------------------------------------------------
 # Lexer / parser for the SQL subset used by the cases

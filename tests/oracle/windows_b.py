@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent oracle for the golden cases `tests/run_pending/x_*` (session, sort, unique,
+"""Independent oracle for the golden cases `tests/run/x_*` (session, sort, unique,
 firstUnique, delay, expression, expressionBatch, frequent, lossyFrequent, cron, timeLength
 windows, and output rate limiting).
 
@@ -21,7 +21,9 @@ import os
 import sys
 from fractions import Fraction
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "run_pending"))
+from casefiles import sync
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "run"))
 
 DDL_SUFFIX = ("WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 's.jsonl', "
               "'format' = 'json', 'event.time' = 'ts');")
@@ -1192,20 +1194,8 @@ def main(argv):
         done += 1
         d = os.path.join(ROOT, c[0])
         for rel, text in render_case(*c).items():
-            path = os.path.join(d, rel)
-            if check:
-                try:
-                    with open(path) as f:
-                        same = f.read() == text
-                except OSError:
-                    same = False
-                if not same:
-                    print("differs: %s" % path)
-                    bad += 1
-            else:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "w") as f:
-                    f.write(text)
+            if not sync(os.path.join(d, rel), text, check):
+                bad += 1
     if check:
         print("%d cases checked, %d files differ" % (done, bad))
         return 1 if bad else 0
