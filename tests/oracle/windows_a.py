@@ -36,6 +36,8 @@ import re
 import sys
 from fractions import Fraction
 
+from casefiles import sync
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 PENDING = os.path.normpath(os.path.join(HERE, "..", "run"))
 
@@ -1466,20 +1468,8 @@ def main(argv):
         files = render_case(c)
         d = os.path.join(PENDING, c["name"])
         for rel, text in files.items():
-            p = os.path.join(d, rel)
-            if check:
-                try:
-                    with open(p) as f:
-                        if f.read() != text:
-                            print("DIFFERS:", p)
-                            bad += 1
-                except FileNotFoundError:
-                    print("MISSING:", p)
-                    bad += 1
-            else:
-                os.makedirs(os.path.dirname(p), exist_ok=True)
-                with open(p, "w") as f:
-                    f.write(text)
+            if not sync(os.path.join(d, rel), text, check):
+                bad += 1
     print("%d cases%s" % (len(CASES), ", %d differences" % bad if check else " written"))
     return 1 if bad else 0
 
