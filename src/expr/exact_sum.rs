@@ -12,9 +12,12 @@
 //!   into two parts that are added to two neighbouring limbs. No carry is propagated;
 //!   each limb has 31 bits of headroom above its 32-bit payload, and a part is below
 //!   2⁵³, so carries are propagated only every `CARRY_EVERY` operations.
-//! * **Only the touched limbs** (`lo..=hi`) are ever non-zero: the top touched limb
-//!   keeps the sign instead of spreading it upwards (as two's complement would), so
-//!   normalising and reading cost a few limbs for data of similar magnitude, not 68.
+//! * **Only the touched limbs are stored**: a window `base..base + len` that grows
+//!   as values of other magnitudes arrive (inline for up to four limbs, which covers
+//!   data of similar magnitude). The top limb keeps the sign instead of spreading it
+//!   upwards (as two's complement would), so normalising and reading cost a few limbs,
+//!   not 68, and an accumulator is a few words rather than half a kilobyte — it sits
+//!   in every group's state, so its size is cache traffic on every event.
 //! * **Reading** ([`ExactSum::value`], [`ExactSum::mean`]): a copy is normalised
 //!   (carries propagated, sign taken out) and rounded to nearest, ties to even. The mean
 //!   divides the exact sum by `n` by long division over only the few limbs that decide
@@ -52,12 +55,11 @@ const INF_BITS: u64 = 0x7ff0_0000_0000_0000;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(into = "ExactSumRepr", from = "ExactSumRepr")]
 pub struct ExactSum {
-    /// Limb `j` weighs 2^(32·j − 1074). Not normalised between carry propagations;
-    /// zero outside `lo..=hi`.
-    limbs: [i64; LIMBS],
-    /// The touched range; empty (`lo > hi`) when nothing finite was ever added.
-    lo: u8,
-    hi: u8,
+    /// Limbs `base..base + win.len()`; limb `j` weighs 2^(32·j − 1074). Not normalised
+    /// between carry propagations; every limb outside the window is zero. Empty when
+    /// nothing finite was ever added.
+    win: SmallVec<[i64; 4]>,
+    base: u8,
     /// Operations since the last carry propagation.
     pending: u32,
     pos_inf: u64,
@@ -135,11 +137,10 @@ impl Magnitude {
 }
 
 impl ExactSum {
-    pub const fn new() -> ExactSum {
+    pub fn new() -> ExactSum {
         ExactSum {
-            limbs: [0; LIMBS],
-            lo: LIMBS as u8 - 1,
-            hi: 0,
+            win: SmallVec::new(),
+            base: 0,
             pending: 0,
             pos_inf: 0,
             neg_inf: 0,
@@ -161,7 +162,12 @@ impl ExactSum {
 
     /// Forgets everything.
     pub fn clear(&mut self) {
-        *self = ExactSum::new();
+        self.win.clear();
+        self.base = 0;
+        self.pending = 0;
+        self.pos_inf = 0;
+        self.neg_inf = 0;
+        self.nan = 0;
     }
 
     #[inline]
@@ -190,20 +196,52 @@ impl ExactSum {
         let hi = (mant >> (BITS - shift)) as i64;
         // offset ≤ 2045, so idx ≤ 63 and idx + 1 < LIMBS.
         let negative = (bits >> 63 == 1) != subtract;
+        let k = self.cover(idx);
         if negative {
-            self.limbs[idx] -= lo;
-            self.limbs[idx + 1] -= hi;
+            self.win[k] -= lo;
+            self.win[k + 1] -= hi;
         } else {
-            self.limbs[idx] += lo;
-            self.limbs[idx + 1] += hi;
+            self.win[k] += lo;
+            self.win[k + 1] += hi;
         }
-        self.lo = self.lo.min(idx as u8);
-        self.hi = self.hi.max(idx as u8 + 1);
         self.pending += 1;
         if self.pending >= CARRY_EVERY {
-            self.hi = normalize(&mut self.limbs, usize::from(self.lo), usize::from(self.hi)) as u8;
+            self.carry();
             self.pending = 0;
         }
+    }
+
+    /// Grows the window to hold limbs `idx` and `idx + 1`; returns `idx`'s position.
+    #[inline]
+    fn cover(&mut self, idx: usize) -> usize {
+        let base = usize::from(self.base);
+        if self.win.is_empty() {
+            self.base = idx as u8;
+            self.win.extend_from_slice(&[0, 0]);
+            return 0;
+        }
+        if idx < base {
+            self.win.insert_many(0, std::iter::repeat_n(0, base - idx));
+            self.base = idx as u8;
+        }
+        let k = idx - usize::from(self.base);
+        if k + 2 > self.win.len() {
+            self.win.resize(k + 2, 0);
+        }
+        k
+    }
+
+    /// Propagates carries (the value is unchanged) and drops zero limbs above the top.
+    fn carry(&mut self) {
+        if self.win.is_empty() {
+            return;
+        }
+        let top = self.win.len() - 1;
+        // Room for the carries out of the top limb (below 2⁶³: at most two limbs up).
+        let room = (LIMBS - usize::from(self.base)).min(self.win.len() + 2);
+        self.win.resize(room, 0);
+        let top = normalize(&mut self.win, 0, top);
+        self.win.truncate(top + 1);
     }
 
     #[cold]
@@ -239,14 +277,15 @@ impl ExactSum {
     /// Sign and magnitude of the finite part, normalised, on a copy of the touched
     /// limbs.
     fn magnitude(&self) -> Magnitude {
-        let lo = usize::from(self.lo);
-        let hi = usize::from(self.hi);
-        if lo > hi {
+        if self.win.is_empty() {
             return Magnitude::zero();
         }
+        let lo = usize::from(self.base);
+        let hi = lo + self.win.len() - 1;
         // Carries out of a limb below 2⁶³ reach at most two limbs up.
         let end = (hi + 2).min(LIMBS - 1);
-        let mut limbs: SmallVec<[i64; 8]> = SmallVec::from_slice(&self.limbs[lo..=end]);
+        let mut limbs: SmallVec<[i64; 8]> = SmallVec::from_slice(&self.win);
+        limbs.resize(end - lo + 1, 0);
         let mut top = normalize(&mut limbs, 0, hi - lo);
         let negative = limbs[top] < 0;
         if negative {
@@ -444,19 +483,23 @@ impl From<ExactSumRepr> for ExactSum {
     /// Never fails: extra limbs beyond [`LIMBS`] (only in hand-made input) are dropped.
     fn from(r: ExactSumRepr) -> ExactSum {
         let mut s = ExactSum::new();
-        for (j, &m) in r.magnitude.iter().enumerate().take(LIMBS) {
-            if m != 0 {
-                s.limbs[j] = if r.negative {
-                    -i64::from(m)
-                } else {
-                    i64::from(m)
-                };
-                s.lo = s.lo.min(j as u8);
-                s.hi = s.hi.max(j as u8);
-            }
-        }
-        if s.lo <= s.hi {
-            s.hi = normalize(&mut s.limbs, usize::from(s.lo), usize::from(s.hi)) as u8;
+        let limbs = &r.magnitude[..r.magnitude.len().min(LIMBS)];
+        if let (Some(lo), Some(hi)) = (
+            limbs.iter().position(|&m| m != 0),
+            limbs.iter().rposition(|&m| m != 0),
+        ) {
+            s.base = lo as u8;
+            s.win = limbs[lo..=hi]
+                .iter()
+                .map(|&m| {
+                    if r.negative {
+                        -i64::from(m)
+                    } else {
+                        i64::from(m)
+                    }
+                })
+                .collect();
+            s.carry();
         }
         s.pos_inf = r.pos_inf;
         s.neg_inf = r.neg_inf;
@@ -589,6 +632,18 @@ mod tests {
         // (2^53 + 1) · 2 / 2 is a tie broken to even.
         assert_eq!(ratio_i128(((1i128 << 53) + 1) * 2, 2), pow2(53));
         assert!(ratio_i128(1, 0).is_nan());
+    }
+
+    #[test]
+    fn clear_forgets_everything() {
+        let mut s = sum_of(&[1e300, -3.5, 2f64.powi(-1070), f64::INFINITY, f64::NAN]);
+        s.clear();
+        assert_eq!(s, ExactSum::new());
+        assert_eq!(s.value(), 0.0);
+        s.add(0.1);
+        s.add(0.2);
+        assert_eq!(s, sum_of(&[0.1, 0.2]));
+        assert_eq!(s.win, sum_of(&[0.1, 0.2]).win);
     }
 
     #[test]
