@@ -369,16 +369,21 @@ fn explain_table(out: &mut String, plan: &Plan, t: &TablePlan) {
             Some(s) => format!(" → {}", plan.streams[s].name),
             None => String::new(),
         };
-        let how = if o.key.is_some() && !t.primary_key.is_empty() {
-            "pins the key: index lookup"
-        } else {
-            "scans the rows"
+        let how = match &o.kind {
+            TableOpKind::Insert if t.primary_key.is_empty() => "appends the row",
+            TableOpKind::Insert => "appends the row unless its key is present",
+            _ if o.key.is_some() && !t.primary_key.is_empty() => "pins the key: index lookup",
+            _ => "scans the rows",
+        };
+        let from = match &o.kind {
+            TableOpKind::Insert => format!("the rows of INSERT INTO {}", t.name),
+            TableOpKind::Upsert { .. } => "the rows of its SELECT".to_string(),
+            _ => plan.streams[o.input].name.clone(),
         };
         let _ = writeln!(
             out,
-            "    {} from {} (statement {}){target}; {how}",
+            "    {} (statement {}) from {from}{target}; {how}",
             o.kind.word(),
-            plan.streams[o.input].name,
             o.stmt
         );
     }
