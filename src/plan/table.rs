@@ -1234,3 +1234,38 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eq(l: ScalarExpr, r: ScalarExpr) -> ScalarExpr {
+        ScalarExpr::Cmp {
+            op: CmpOp::Eq,
+            left: l.boxed(),
+            right: r.boxed(),
+        }
+    }
+
+    #[test]
+    fn a_key_is_pinned_only_by_equalities_on_every_key_column() {
+        use ScalarExpr::Column as C;
+        // Table (a, b, v) at 0..3, input (x, y) at 3..5; key (a, b).
+        let both = ScalarExpr::And(vec![eq(C(4), C(1)), eq(C(0), C(3))]);
+        let key = pinned_key(Some(&both), &[0, 1], 0, 3, 3, 2).map(|k| format!("{k:?}"));
+        assert_eq!(key, Some(format!("{:?}", vec![C(0), C(1)])));
+        // One key column only, or an equality with another table column: not pinned.
+        let one = eq(C(0), C(3));
+        assert!(pinned_key(Some(&one), &[0, 1], 0, 3, 3, 2).is_none());
+        let table_only = ScalarExpr::And(vec![eq(C(0), C(2)), eq(C(1), C(4))]);
+        assert!(pinned_key(Some(&table_only), &[0, 1], 0, 3, 3, 2).is_none());
+        // A disjunction pins nothing; no key pins nothing.
+        let or = ScalarExpr::Or(vec![eq(C(0), C(3)), eq(C(1), C(4))]);
+        assert!(pinned_key(Some(&or), &[0, 1], 0, 3, 3, 2).is_none());
+        assert!(pinned_key(Some(&one), &[], 0, 3, 3, 2).is_none());
+        // Input first (EXISTS): input (x) at 0, table (a, v) at 1..3.
+        let exists = eq(C(1), C(0));
+        let key = pinned_key(Some(&exists), &[0], 1, 2, 0, 1).map(|k| format!("{k:?}"));
+        assert_eq!(key, Some(format!("{:?}", vec![C(0)])));
+    }
+}
