@@ -73,11 +73,13 @@ fn app_sql(pinned_update: bool) -> String {
 }
 
 /// The lookups' rows per output stream: `(time, k, v)`.
-fn oracle(m: &[In], p: &[In]) -> BTreeMap<&'static str, Vec<(i64, i32, Option<i32>)>> {
+type Lookups = BTreeMap<&'static str, Vec<(i64, i32, Option<i32>)>>;
+
+fn oracle(m: &[In], p: &[In]) -> Lookups {
     let mut all: Vec<&In> = m.iter().chain(p).collect();
     all.sort_by_key(|e| (e.ts, e.stream, e.line));
     let mut table: HashMap<i32, i32> = HashMap::new();
-    let mut out: BTreeMap<&'static str, Vec<(i64, i32, Option<i32>)>> = BTreeMap::new();
+    let mut out: Lookups = BTreeMap::new();
     out.insert("OutM", Vec::new());
     out.insert("OutP", Vec::new());
     for e in all {
