@@ -22,18 +22,25 @@ fn fmt_name(f: Format) -> &'static str {
 pub fn explain(plan: &Plan, source: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "streams:");
-    for s in &plan.streams {
+    for (sid, s) in plan.streams.iter().enumerate() {
         let cols = s
             .columns
             .iter()
             .map(|(n, t)| format!("{n} {t}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let is_table = plan.tables.iter().any(|t| t.insert_stream == sid);
         let _ = writeln!(
             out,
             "  {} ({cols}){}",
             s.name,
-            if s.declared { "" } else { "  [implicit]" }
+            if is_table {
+                "  [table: rows of INSERT INTO]"
+            } else if s.declared {
+                ""
+            } else {
+                "  [implicit]"
+            }
         );
     }
     let _ = writeln!(out, "sources:");
