@@ -12,7 +12,7 @@ use timely::dataflow::channels::pact::Pipeline;
 use timely::dataflow::operators::generic::Operator;
 use timely::dataflow::operators::probe::Handle as ProbeHandle;
 use timely::dataflow::operators::vec::Broadcast;
-use timely::dataflow::operators::vec::Map;
+use timely::dataflow::operators::vec::{Filter, Map};
 use timely::dataflow::operators::{Concatenate, Exchange as _, Probe};
 use timely::dataflow::Scope;
 use timely::worker::Worker;
@@ -28,11 +28,12 @@ use crate::ops::filter_project::{CompiledQuery, FilterProject};
 use crate::ops::join::{join_query, JoinConfig, JoinSideConfig, RIGHT_OP_BIT};
 use crate::ops::selector::{AggSpec, OutSlot, Selector};
 use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
+use crate::ops::table::{table, OpKind, TableConfig, TableOpConfig};
 use crate::ops::window_query::{window_query, QueryPlacement, WindowQueryConfig};
 use crate::ops::RecStream;
 use crate::plan::{
-    ErrorStrategy, Format, JoinPlan, LatePolicy, PlacementPlan, Plan, QueryPlan, SinkSpec,
-    SourceSpec, StatefulPlan, StreamId,
+    ErrorStrategy, Format, JoinPlan, LatePolicy, Node, PlacementPlan, Plan, QueryPlan, SinkSpec,
+    SourceSpec, StatefulPlan, StreamId, TableOpKind, TablePlacement, TablePlan,
 };
 use crate::runtime::api_source::{api_source, ApiSourceConfig};
 use crate::runtime::metrics::Metrics;
@@ -162,8 +163,22 @@ pub fn build(
                 },
             );
         }
-        // Queries, producers before consumers (the planner's order).
-        for q in &plan.queries {
+        // Queries and tables, every input complete before it is read.
+        for node in plan.build_order().0 {
+            let q = match node {
+                Node::Query(i) => &plan.queries[i],
+                Node::Table(t) => {
+                    build_table(
+                        scope,
+                        &plan.tables[t],
+                        cfg,
+                        metrics,
+                        &mut producers,
+                        &mut built,
+                    );
+                    continue;
+                }
+            };
             let input = stream_of(scope, q.input, &mut producers, &mut built);
             let out = match (&q.stateful, &q.join) {
                 (Some(st), Some(j)) => {
@@ -395,5 +410,96 @@ fn compile_stateful(q: &QueryPlan, st: &StatefulPlan, tick_ms: u64) -> WindowQue
         placement,
         tick_ms,
         rate: st.rate,
+    }
+}
+
+/// A table's operator (see [`crate::ops::table`]): every operation's input, tagged with
+/// the operation's position, into one keyed operator; its output split by probe.
+fn build_table<'s>(
+    scope: Scope<'s, u64>,
+    t: &TablePlan,
+    cfg: &RunConfig,
+    metrics: &Arc<Metrics>,
+    producers: &mut HashMap<StreamId, Vec<RecStream<'s>>>,
+    built: &mut HashMap<StreamId, RecStream<'s>>,
+) {
+    let mut inputs = Vec::new();
+    for (i, o) in t.ops.iter().enumerate() {
+        let tag = i as u64;
+        inputs.push(
+            stream_of(scope, o.input, producers, built).map(move |mut r: Rec| {
+                r.key.push(tag);
+                r
+            }),
+        );
+    }
+    let input = scope.concatenate(inputs);
+    let ops = t
+        .ops
+        .iter()
+        .map(|o| TableOpConfig {
+            kind: match &o.kind {
+                TableOpKind::Insert => OpKind::Insert,
+                TableOpKind::Update { cond, sets } => OpKind::Update {
+                    cond: compile_pred(cond),
+                    sets: sets.iter().map(|(c, x)| (*c, compile(x))).collect(),
+                },
+                TableOpKind::Delete { cond } => OpKind::Delete {
+                    cond: compile_pred(cond),
+                },
+                TableOpKind::Upsert { cond } => OpKind::Upsert {
+                    cond: compile_pred(cond),
+                },
+                TableOpKind::Join {
+                    on,
+                    table_left,
+                    outer,
+                    out_op,
+                    ..
+                } => OpKind::Join {
+                    on: on.as_ref().map(compile_pred),
+                    table_left: *table_left,
+                    outer: *outer,
+                    out_op: *out_op,
+                },
+                TableOpKind::Exists {
+                    cond,
+                    stream_arity,
+                    out_op,
+                    ..
+                } => OpKind::Exists {
+                    cond: compile_pred(cond),
+                    stream_arity: *stream_arity,
+                    out_op: *out_op,
+                },
+            },
+            key: o.key.as_ref().map(|k| k.iter().map(compile).collect()),
+        })
+        .collect();
+    let out = table(
+        input,
+        t.op,
+        TableConfig {
+            name: t.name.clone(),
+            arity: t.columns.len(),
+            primary_key: t.primary_key.clone(),
+            cache_max: t.cache_max,
+            keyed: t.placement == TablePlacement::Keyed,
+            ops,
+            tick_ms: cfg.tick_ms,
+            dropped: Arc::clone(&metrics.table_dropped),
+        },
+    );
+    for o in &t.ops {
+        let (Some(sid), TableOpKind::Join { out_op, .. } | TableOpKind::Exists { out_op, .. }) =
+            (o.kind.output(), &o.kind)
+        else {
+            continue;
+        };
+        let word = u64::from(*out_op);
+        producers.entry(sid).or_default().push(
+            out.clone()
+                .filter(move |r: &Rec| r.key.last().is_some_and(|w| w >> 32 == word)),
+        );
     }
 }

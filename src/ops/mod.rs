@@ -8,6 +8,7 @@ pub mod join;
 pub mod rate_limit;
 pub mod selector;
 pub mod sink_order;
+pub mod table;
 pub mod window;
 pub mod window_query;
 

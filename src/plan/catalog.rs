@@ -18,6 +18,7 @@ use super::options::{parse_bool_text, parse_duration_text, Options};
 use super::resolve::{
     default_name, resolve, resolve_bool, AggCollector, Clause, JoinScope, JoinSide, Scope,
 };
+use super::table::{cycle_through_table, upsert_query, TablePlan};
 use super::window::{plan_window, Partitioning, WindowKind};
 use super::{
     Bindings, ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan,
@@ -35,43 +36,72 @@ pub const DLQ_SCHEMA: &[(&str, DataType)] = &[
     ("streamName", DataType::String),
 ];
 
-fn not_yet(what: &str, span: Span, help: &str) -> Diagnostic {
+pub(super) fn not_yet(what: &str, span: Span, help: &str) -> Diagnostic {
     Diagnostic::error("E0900", format!("{what} is not supported yet"))
         .at(span)
         .label("parsed, but this engine cannot run it yet")
         .help(help)
 }
 
-struct Planner<'a> {
-    bindings: &'a Bindings,
-    streams: Vec<StreamInfo>,
+pub(super) struct Planner<'a> {
+    pub(super) bindings: &'a Bindings,
+    pub(super) streams: Vec<StreamInfo>,
     /// Streams named by a relation-like statement we cannot run yet (to avoid
     /// reporting "unknown stream" on top of "not supported").
-    shadow_names: Vec<String>,
-    errors: Vec<Diagnostic>,
-    warnings: Vec<Diagnostic>,
+    pub(super) shadow_names: Vec<String>,
+    pub(super) errors: Vec<Diagnostic>,
+    pub(super) warnings: Vec<Diagnostic>,
+    /// Declared tables (§2.2) and what acts on them.
+    pub(super) tables: Vec<TablePlan>,
+    /// Names of every CREATE TABLE of the app, known before pass 1 so that a query
+    /// written before its table's declaration is still recognised as using a table.
+    pub(super) table_names: Vec<String>,
 }
 
 /// A join input as `plan_join` sees it: its stream, qualifier and attributes.
 type JoinInput<'c> = (StreamId, String, &'c [(Arc<str>, DataType)]);
 
-struct PendingQuery<'a> {
-    id: u32,
-    q: &'a ast::Query,
-    input: &'a ast::Ident,
+pub(super) struct PendingQuery<'a> {
+    pub(super) id: u32,
+    pub(super) q: &'a ast::Query,
+    pub(super) input: &'a ast::Ident,
     /// A join's right side.
-    right: Option<&'a ast::Ident>,
-    target: String,
-    target_span: Span,
+    pub(super) right: Option<&'a ast::Ident>,
+    pub(super) target: String,
+    pub(super) target_span: Span,
+    /// The SELECT part of an UPSERT into this table (index into the tables).
+    pub(super) upsert_of: Option<usize>,
 }
 
 pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnostic>> {
+    // An UPSERT's SELECT is planned as a query into a hidden stream of the table's
+    // schema; these are those queries (they must outlive the pending list).
+    let upsert_queries: Vec<(u32, &ast::UpsertStmt, ast::Query)> = app
+        .statements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, st)| match &st.kind {
+            StatementKind::Upsert(u) => {
+                Some((i as u32 + 1, u, upsert_query(i as u32 + 1, u, st.span)))
+            }
+            _ => None,
+        })
+        .collect();
     let mut p = Planner {
         bindings,
         streams: Vec::new(),
         shadow_names: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        tables: Vec::new(),
+        table_names: app
+            .statements
+            .iter()
+            .filter_map(|st| match &st.kind {
+                StatementKind::CreateTable(t) => Some(t.name.name.clone()),
+                _ => None,
+            })
+            .collect(),
     };
     if app.statements.is_empty() {
         return Err(vec![Diagnostic::error(
@@ -96,14 +126,7 @@ pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnos
                 Ok(None) => {}
                 Err(d) => p.errors.push(d),
             },
-            StatementKind::CreateTable(t) => {
-                p.shadow_names.push(t.name.name.clone());
-                p.errors.push(not_yet(
-                    "CREATE TABLE",
-                    st.span,
-                    "tables arrive with the joins-and-tables work",
-                ))
-            }
+            StatementKind::CreateTable(t) => p.declare_table(id, t),
             StatementKind::CreateTrigger(t) => {
                 p.shadow_names.push(t.name.name.clone());
                 p.errors.push(not_yet(
@@ -128,13 +151,8 @@ pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnos
                     "named windows are planned",
                 ))
             }
-            StatementKind::Update(_) | StatementKind::Delete(_) | StatementKind::Upsert(_) => {
-                p.errors.push(not_yet(
-                    "table mutation",
-                    st.span,
-                    "tables arrive with the joins-and-tables work",
-                ))
-            }
+            // Planned once every query is (their source may be any stream).
+            StatementKind::Update(_) | StatementKind::Delete(_) | StatementKind::Upsert(_) => {}
             StatementKind::Partition(_) => {
                 p.errors
                     .push(not_yet("PARTITION", st.span, "partitions are planned"))
@@ -147,35 +165,75 @@ pub fn plan_app(app: &ast::App, bindings: &Bindings) -> Result<Plan, Vec<Diagnos
         }
     }
     p.apply_bindings();
+    for (id, u, q) in &upsert_queries {
+        if let Some(pq) = p.upsert_shape(*id, u, q) {
+            pending.push(pq);
+        }
+    }
     // Pass 2: queries in dependency order.
     let order = p.order_queries(&pending);
     let mut queries = Vec::new();
     for idx in order {
         match p.plan_query(&pending[idx]) {
             Ok(qp) => queries.push(qp),
-            Err(d) => p.errors.push(d),
+            Err(d) => {
+                let d = match pending[idx].upsert_of {
+                    Some(t) => p.upsert_error(t, d),
+                    None => d,
+                };
+                p.errors.push(d)
+            }
         }
     }
+    // Table statements, then each table's placement.
+    for (i, st) in app.statements.iter().enumerate() {
+        let id = i as u32 + 1;
+        let r = match &st.kind {
+            StatementKind::Update(u) => p.plan_update(id, u),
+            StatementKind::Delete(d) => p.plan_delete(id, d),
+            _ => Ok(()),
+        };
+        if let Err(d) = r {
+            p.errors.push(d);
+        }
+    }
+    for (id, u, q) in &upsert_queries {
+        if let Err(d) = p.plan_upsert_on(*id, u, q) {
+            p.errors.push(d);
+        }
+    }
+    for t in &mut p.tables {
+        t.sort_ops();
+        t.decide_placement();
+    }
     p.bind_outputs();
+    let plan = Plan {
+        streams: p.streams,
+        queries,
+        tables: p.tables,
+        warnings: p.warnings,
+    };
     if p.errors.is_empty() {
-        Ok(Plan {
-            streams: p.streams,
-            queries,
-            warnings: p.warnings,
-        })
+        let (_, stuck) = plan.build_order();
+        if let Some(node) = stuck.first() {
+            return Err(vec![cycle_through_table(&plan, *node)]);
+        }
+    }
+    if p.errors.is_empty() {
+        Ok(plan)
     } else {
         let mut all = p.errors;
-        all.extend(p.warnings);
+        all.extend(plan.warnings);
         Err(all)
     }
 }
 
 impl<'a> Planner<'a> {
-    fn find(&self, name: &str) -> Option<StreamId> {
+    pub(super) fn find(&self, name: &str) -> Option<StreamId> {
         self.streams.iter().position(|s| s.name == name)
     }
 
-    fn unknown_stream(&self, ident: &ast::Ident, extra: &[String]) -> Diagnostic {
+    pub(super) fn unknown_stream(&self, ident: &ast::Ident, extra: &[String]) -> Diagnostic {
         let mut d = Diagnostic::error("E0101", format!("unknown stream `{}`", ident.name))
             .at(ident.span)
             .label("not declared and not produced by any query");
@@ -627,6 +685,9 @@ impl<'a> Planner<'a> {
                 if s.inner {
                     return Err(inner_error(s));
                 }
+                if self.is_table(&s.name.name) {
+                    return Err(super::table::table_alone(&s.name));
+                }
                 (&s.name, None)
             }
             From::Join(j) => {
@@ -635,6 +696,7 @@ impl<'a> Planner<'a> {
                         return Err(inner_error(side));
                     }
                 }
+                self.table_join_shape(j)?;
                 if let Some(w) = &j.within {
                     return Err(not_yet(
                         "a join with an aggregation (WITHIN … PER)",
@@ -654,11 +716,20 @@ impl<'a> Planner<'a> {
                 (&j.left.name, Some(&j.right.name))
             }
             From::Pattern(p) => {
+                if let Some(t) = super::table::pattern_uses(&p.expr, &|n| self.is_table(n)) {
+                    return Err(Diagnostic::error(
+                        "E0532",
+                        format!("table `{}` cannot be an element of a pattern", t.name),
+                    )
+                    .at(t.span)
+                    .label("a table never produces events")
+                    .help("match on the stream that changes the table, or test the table with EXISTS in a query over the pattern's output"));
+                }
                 return Err(not_yet(
                     if p.sequence { "SEQUENCE" } else { "PATTERN" },
                     p.span,
                     "patterns arrive with the patterns work",
-                ))
+                ));
             }
         };
         let (target, target_span) = match &q.insert {
@@ -691,6 +762,7 @@ impl<'a> Planner<'a> {
             right,
             target,
             target_span,
+            upsert_of: None,
         }))
     }
 
@@ -786,6 +858,8 @@ impl<'a> Planner<'a> {
                 columns: info.columns.clone(),
             }
         };
+        // A stream–table join: the table's index and whether it is written on the left.
+        let mut table_join: Option<(usize, bool)> = None;
         let (rels, join_src) = match &q.from {
             From::Stream(src) => (vec![rel(self, input, src)], None),
             From::Join(j) => {
@@ -795,6 +869,11 @@ impl<'a> Planner<'a> {
                     .ok_or_else(|| self.unknown_stream(right_ident, &[]))?;
                 let l = rel(self, input, &j.left);
                 let r = rel(self, right, &j.right);
+                table_join = match (self.table_index(&l.stream), self.table_index(&r.stream)) {
+                    (Some(t), None) => Some((t, true)),
+                    (None, Some(t)) => Some((t, false)),
+                    _ => None,
+                };
                 if l.qualifier == r.qualifier {
                     let span = j.right.alias.as_ref().map_or(j.right.span, |a| a.span);
                     return Err(Diagnostic::error(
@@ -825,11 +904,45 @@ impl<'a> Planner<'a> {
                 stream: &rels[1].stream,
                 columns: &rels[1].columns,
             },
+            prefer: None,
         });
-        // The row the selector sees: one input's attributes, or the joined row.
+        // The hidden stream a table probe writes, which the rest of the query reads.
+        let mut lookup_input: Option<StreamId> = None;
+        // EXISTS tests (§2.10): each is a probe step appending one BOOL to the row.
+        let mut exists_cols: Vec<(usize, usize)> = Vec::new();
+        let mut flags: Vec<(Arc<str>, DataType)> = Vec::new();
+        if let (From::Stream(_), Some(w)) = (&q.from, &q.where_) {
+            let mut found = Vec::new();
+            super::table::collect_exists(w, &mut found);
+            let stream_cols = &rels[0].columns;
+            let mut prev = rels[0].sid;
+            for (i, e) in found.iter().enumerate() {
+                let ast::ExprKind::Exists { table, where_, .. } = &e.kind else {
+                    continue;
+                };
+                flags.push((Arc::from(format!("#exists{i}")), DataType::Bool));
+                prev = self.plan_exists(
+                    pq,
+                    i as u32,
+                    (&rels[0].qualifier, &rels[0].stream, stream_cols),
+                    prev,
+                    &flags,
+                    table,
+                    where_,
+                )?;
+                exists_cols.push((e.span.start, stream_cols.len() + i));
+            }
+            if !found.is_empty() {
+                lookup_input = Some(prev);
+            }
+        }
+        // The row the selector sees: one input's attributes, or the joined row (plus
+        // the EXISTS results, which `SELECT *` does not show).
+        let visible: usize = rels.iter().map(|r| r.columns.len()).sum();
         let columns: Vec<(Arc<str>, DataType)> = rels
             .iter()
             .flat_map(|r| r.columns.iter().cloned())
+            .chain(flags.iter().cloned())
             .collect();
         let qualifier = rels[0].qualifier.as_str();
         let stream_name = rels[0].stream.clone();
@@ -846,6 +959,7 @@ impl<'a> Planner<'a> {
             aggs: Some(&collector),
             aliases: &[],
             join: join_scope.as_ref(),
+            exists: &exists_cols,
         };
         let filter = match &q.where_ {
             Some(w) => Some(resolve_bool(w, &mk_scope(Clause::Where))?),
@@ -862,7 +976,7 @@ impl<'a> Planner<'a> {
         let mut out_cols: Vec<(Arc<str>, DataType, Span)> = Vec::new();
         match &q.select {
             SelectList::Star(span) => {
-                for (i, (n, t)) in columns.iter().enumerate() {
+                for (i, (n, t)) in columns.iter().take(visible).enumerate() {
                     project.push(ScalarExpr::Column(i));
                     out_cols.push((n.clone(), *t, *span));
                 }
@@ -929,8 +1043,17 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        if let (Some((t, table_left)), Some(j)) = (table_join, join_src) {
+            let on = match &j.on {
+                Some(e) => Some(resolve_bool(e, &mk_scope(Clause::On))?),
+                None => None,
+            };
+            let stream_rel = &rels[usize::from(table_left)];
+            lookup_input =
+                Some(self.plan_table_join(pq, j, t, table_left, on, stream_rel.sid, &columns));
+        }
         let join = match join_src {
-            Some(j) => Some(
+            Some(j) if table_join.is_none() => Some(
                 self.plan_join(
                     j,
                     &rels
@@ -941,7 +1064,7 @@ impl<'a> Planner<'a> {
                     filter.clone(),
                 )?,
             ),
-            None => None,
+            _ => None,
         };
         let filter = if join.is_some() { None } else { filter };
         let mut stateful = self.plan_selector(
@@ -1105,7 +1228,7 @@ impl<'a> Planner<'a> {
         Ok(QueryPlan {
             id: pq.id,
             name,
-            input,
+            input: lookup_input.unwrap_or(input),
             filter,
             project,
             stateful,
@@ -1524,7 +1647,7 @@ impl<'a> Planner<'a> {
     }
 }
 
-fn count(n: usize, noun: &str) -> String {
+pub(super) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
@@ -1532,7 +1655,7 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-fn describe(cols: &[(Arc<str>, DataType)]) -> String {
+pub(super) fn describe(cols: &[(Arc<str>, DataType)]) -> String {
     cols.iter()
         .map(|(n, t)| format!("{n} {t}"))
         .collect::<Vec<_>>()

@@ -7,6 +7,7 @@ use super::{
     ErrorStrategy, Format, JoinPlan, JoinSidePlan, LatePolicy, PlacementPlan, Plan, QueryPlan,
     RateEvery, RateMode, SinkSpec, SourceSpec, StatefulPlan,
 };
+use super::{TableOp, TableOpKind, TablePlacement, TablePlan};
 use crate::expr::ir::ScalarExpr;
 use crate::syntax::ast::JoinKind;
 
@@ -21,18 +22,25 @@ fn fmt_name(f: Format) -> &'static str {
 pub fn explain(plan: &Plan, source: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "streams:");
-    for s in &plan.streams {
+    for (sid, s) in plan.streams.iter().enumerate() {
         let cols = s
             .columns
             .iter()
             .map(|(n, t)| format!("{n} {t}"))
             .collect::<Vec<_>>()
             .join(", ");
+        let is_table = plan.tables.iter().any(|t| t.insert_stream == sid);
         let _ = writeln!(
             out,
             "  {} ({cols}){}",
             s.name,
-            if s.declared { "" } else { "  [implicit]" }
+            if is_table {
+                "  [table: rows of INSERT INTO]"
+            } else if s.declared {
+                ""
+            } else {
+                "  [implicit]"
+            }
         );
     }
     let _ = writeln!(out, "sources:");
@@ -93,7 +101,21 @@ pub fn explain(plan: &Plan, source: &str) -> String {
                 "{} ⋈ {}",
                 plan.streams[j.sides[0].stream].name, plan.streams[j.sides[1].stream].name
             ),
-            None => plan.streams[q.input].name.clone(),
+            None => match probe_of(plan, q.input) {
+                Some((t, o)) => format!(
+                    "{} {} {} (probe of table {}, op {})",
+                    plan.streams[o.input].name,
+                    if matches!(o.kind, TableOpKind::Exists { .. }) {
+                        "∃"
+                    } else {
+                        "⋈"
+                    },
+                    t.name,
+                    t.name,
+                    t.op
+                ),
+                None => plan.streams[q.input].name.clone(),
+            },
         };
         let _ = writeln!(
             out,
@@ -118,6 +140,12 @@ pub fn explain(plan: &Plan, source: &str) -> String {
                 Some(j) => explain_join(&mut out, plan, q, st, j),
                 None => explain_stateful(&mut out, plan, q, st),
             },
+        }
+    }
+    if !plan.tables.is_empty() {
+        let _ = writeln!(out, "tables:");
+        for t in &plan.tables {
+            explain_table(&mut out, plan, t);
         }
     }
     let _ = writeln!(out, "sinks:");
@@ -288,4 +316,82 @@ fn explain_stateful(out: &mut String, plan: &Plan, q: &QueryPlan, st: &StatefulP
         out,
         "    state: per key group (window contents and one accumulator set per group); time: processed per event time in (time, key) order, timers first"
     );
+}
+
+/// The table probe whose output stream is `sid`, if any.
+fn probe_of(plan: &Plan, sid: usize) -> Option<(&TablePlan, &TableOp)> {
+    plan.tables.iter().find_map(|t| {
+        t.ops
+            .iter()
+            .find(|o| o.kind.output() == Some(sid))
+            .map(|o| (t, o))
+    })
+}
+
+fn explain_table(out: &mut String, plan: &Plan, t: &TablePlan) {
+    let cols = t
+        .columns
+        .iter()
+        .map(|(n, ty)| format!("{n} {ty}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let key = if t.primary_key.is_empty() {
+        "no primary key".to_string()
+    } else {
+        format!(
+            "primary key ({})",
+            t.primary_key
+                .iter()
+                .map(|&c| t.columns[c].0.as_ref())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let store = match t.cache_max {
+        Some(n) => format!("cache, max_size {n} (evicts the least recently inserted row)"),
+        None => "inMemory".to_string(),
+    };
+    let _ = writeln!(out, "  op {} {} ({cols}): {key}; {store}", t.op, t.name);
+    match &t.placement {
+        TablePlacement::Keyed => {
+            let _ = writeln!(
+                out,
+                "    placement: keyed — rows in 128 key groups by primary key; every operation pins the key and goes to its key group (scales with workers)"
+            );
+        }
+        TablePlacement::Global(why) => {
+            let _ = writeln!(
+                out,
+                "    placement: global — the whole table and its operations on one worker (op {} mod workers), because {why}",
+                t.op
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "    state: rows by insertion order and a primary-key index, per key group; order: (time, ordering key), a probe sees the mutations whose records sort before its own (same record: probes first)"
+    );
+    for o in &t.ops {
+        let target = match o.kind.output() {
+            Some(s) => format!(" → {}", plan.streams[s].name),
+            None => String::new(),
+        };
+        let how = match &o.kind {
+            TableOpKind::Insert if t.primary_key.is_empty() => "appends the row",
+            TableOpKind::Insert => "appends the row unless its key is present",
+            _ if o.key.is_some() && !t.primary_key.is_empty() => "pins the key: index lookup",
+            _ => "scans the rows",
+        };
+        let from = match &o.kind {
+            TableOpKind::Insert => format!("the rows of INSERT INTO {}", t.name),
+            TableOpKind::Upsert { .. } => "the rows of its SELECT".to_string(),
+            _ => plan.streams[o.input].name.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "    {} (statement {}) from {from}{target}; {how}",
+            o.kind.word(),
+            o.stmt
+        );
+    }
 }

@@ -11,6 +11,7 @@ pub mod cron;
 pub mod explain;
 mod options;
 mod resolve;
+pub mod table;
 pub mod window;
 
 use std::collections::BTreeMap;
@@ -23,6 +24,7 @@ use crate::value::DataType;
 
 pub use catalog::plan_app;
 pub use resolve::AggCall;
+pub use table::{Node, TableOp, TableOpKind, TablePlacement, TablePlan};
 pub use window::WindowKind;
 
 /// Index of a stream in [`Plan::streams`].
@@ -34,6 +36,8 @@ pub struct Plan {
     pub streams: Vec<StreamInfo>,
     /// Queries in dependency order (producers before consumers).
     pub queries: Vec<QueryPlan>,
+    /// Declared tables with the operations on them (§2.2, §2.10).
+    pub tables: Vec<TablePlan>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -57,7 +61,9 @@ impl Plan {
             .queries
             .iter()
             .any(|q| q.join.as_ref().is_some_and(|j| j.reads(sid)));
+        // A table operation needs every record of its stream too.
         if joined
+            || self.table_reads(sid)
             || consumers.is_empty()
             || consumers
                 .iter()

@@ -104,6 +104,10 @@ pub struct Scope<'a> {
     /// In a join query: the two inputs. `columns` is then the joined row (the left
     /// side's attributes, then the right side's) and names resolve through the sides.
     pub join: Option<&'a JoinScope<'a>>,
+    /// `[NOT] EXISTS (SELECT * FROM T WHERE …)` sub-queries the planner has turned into
+    /// lookups: the start offset of each one's span and the BOOL column its result is
+    /// appended at. An EXISTS not listed here is not allowed where it is written.
+    pub exists: &'a [(usize, usize)],
 }
 
 /// One input of a join as names see it.
@@ -119,6 +123,16 @@ pub struct JoinSide<'a> {
 pub struct JoinScope<'a> {
     pub left: JoinSide<'a>,
     pub right: JoinSide<'a>,
+    /// Which side a bare name found on both sides belongs to; `None`: it is ambiguous.
+    /// Table statements use it (§2.10: in UPDATE and DELETE a bare name refers to the
+    /// table first; in UPSERT's ON, to the SELECT output).
+    pub prefer: Option<Prefer>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prefer {
+    Left,
+    Right,
 }
 
 pub type Typed = (ScalarExpr, DataType);
@@ -316,6 +330,8 @@ fn join_column(
         return Ok((x.clone(), *t));
     }
     match (find(&j.left, 0), find(&j.right, offset)) {
+        (Some(x), Some(_)) if j.prefer == Some(Prefer::Left) => Ok(x),
+        (Some(_), Some(x)) if j.prefer == Some(Prefer::Right) => Ok(x),
         (Some(_), Some(_)) => Err(Diagnostic::error(
             "E0106",
             format!("attribute `{}` is ambiguous", name.name),
@@ -643,12 +659,24 @@ fn resolve_inner(e: &Expr, scope: &Scope, depth: usize) -> Result<Typed, Diagnos
             }
             special_or_builtin(name, args, e.span, scope, depth)
         }
-        ExprKind::Exists { table, .. } => Err(Diagnostic::error(
-            "E0900",
-            "EXISTS over a table is not supported yet",
-        )
-        .at(table.span)
-        .help("tables arrive with the joins-and-tables work")),
+        ExprKind::Exists { table, negated, .. } => {
+            match scope.exists.iter().find(|(start, _)| *start == e.span.start) {
+                Some((_, col)) => {
+                    let x = ScalarExpr::Column(*col);
+                    Ok((
+                        if *negated { ScalarExpr::Not(x.boxed()) } else { x },
+                        DataType::Bool,
+                    ))
+                }
+                None => Err(Diagnostic::error(
+                    "E0536",
+                    "EXISTS is allowed only in the WHERE clause of a query over one stream",
+                )
+                .at(table.span)
+                .label("membership test on a table")
+                .help("write `FROM S WHERE EXISTS (SELECT * FROM T WHERE …)`; a join query can use a LEFT OUTER JOIN and `T.col IS NULL` instead")),
+            }
+        }
     }
 }
 

@@ -581,6 +581,7 @@ impl Args<'_> {
             aggs: None,
             aliases: &[],
             join: None,
+            exists: &[],
         };
         let (x, t) = resolve(self.arg(i), &scope)?;
         if !x.is_constant() {

@@ -19,6 +19,8 @@ pub struct Metrics {
     pub streams: Vec<StreamCounters>,
     /// Number of bad-record log lines printed so far (they are capped).
     pub logged_errors: AtomicU64,
+    /// Table writes dropped: duplicate primary keys, key conflicts (§2.2).
+    pub table_dropped: Arc<AtomicU64>,
 }
 
 impl Metrics {
@@ -28,6 +30,7 @@ impl Metrics {
             names,
             streams,
             logged_errors: AtomicU64::new(0),
+            table_dropped: Arc::new(AtomicU64::new(0)),
         })
     }
     pub fn add(counter: &AtomicU64, n: u64) {

@@ -127,14 +127,21 @@ pub struct HostIo {
 pub struct RunSummary {
     pub totals: Totals,
     pub per_stream: Vec<(String, Totals)>,
+    /// Table writes dropped for a duplicate or conflicting primary key.
+    pub table_dropped: u64,
     pub elapsed: Duration,
 }
 
 impl RunSummary {
     pub fn line(&self) -> String {
         let secs = self.elapsed.as_secs_f64().max(1e-9);
+        let dropped = if self.table_dropped > 0 {
+            format!(", dropped table writes {}", self.table_dropped)
+        } else {
+            String::new()
+        };
         format!(
-            "fluxtide: read {} events, wrote {}, late {}, bad {} in {:.3} s ({:.0} events/s)",
+            "fluxtide: read {} events, wrote {}, late {}, bad {}{dropped} in {:.3} s ({:.0} events/s)",
             self.totals.read,
             self.totals.written,
             self.totals.late,
@@ -219,6 +226,7 @@ pub fn run(plan: Arc<Plan>, cfg: RunConfig, host: HostIo) -> Result<RunSummary, 
     Ok(RunSummary {
         totals: metrics.totals(),
         per_stream,
+        table_dropped: metrics.table_dropped.load(Ordering::Relaxed),
         elapsed: started.elapsed(),
     })
 }

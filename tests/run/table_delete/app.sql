@@ -1,0 +1,11 @@
+-- DELETE FROM … USING a stream WHERE the key matches; later lookups miss
+CREATE STREAM Prices (sym STRING, price DOUBLE, ts BIGINT)
+WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 'prices.jsonl', 'format' = 'json', 'event.time' = 'ts');
+CREATE STREAM Gone (sym STRING, ts BIGINT)
+WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 'gone.jsonl', 'format' = 'json', 'event.time' = 'ts');
+CREATE STREAM Trades (sym STRING, qty INT, ts BIGINT)
+WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 'trades.jsonl', 'format' = 'json', 'event.time' = 'ts');
+CREATE TABLE Latest (sym STRING PRIMARY KEY, price DOUBLE);
+INSERT INTO Latest SELECT sym, price FROM Prices;
+DELETE FROM Latest USING Gone AS g WHERE Latest.sym = g.sym;
+INSERT INTO Out SELECT t.sym, t.qty, l.price FROM Trades AS t LEFT OUTER JOIN Latest AS l ON t.sym = l.sym;

@@ -1,0 +1,9 @@
+-- a table without a primary key keeps every row: a probe finds all matches, in
+-- insertion order (global placement)
+CREATE STREAM Prices (sym STRING, price DOUBLE, ts BIGINT)
+WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 'prices.jsonl', 'format' = 'json', 'event.time' = 'ts');
+CREATE STREAM Trades (sym STRING, qty INT, ts BIGINT)
+WITH ('type' = 'source', 'extension' = 'file', 'file.path' = 'trades.jsonl', 'format' = 'json', 'event.time' = 'ts');
+CREATE TABLE Latest (sym STRING, price DOUBLE);
+INSERT INTO Latest SELECT sym, price FROM Prices;
+INSERT INTO Out SELECT t.sym, t.qty, l.price FROM Trades AS t JOIN Latest AS l ON t.sym = l.sym;
