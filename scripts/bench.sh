@@ -2,13 +2,14 @@
 # End-to-end throughput bench: fluxtide against a hand-written timely baseline on the
 # shared workload (../shared/bench/WORKLOAD.md), at -w 1 and -w 2, in one session.
 #
-#   scripts/bench.sh                 # Q1, Q2, Q3 on 5M events, median of 3 runs per config
+#   scripts/bench.sh                 # Q1, Q2, Q3, Q5 on 5M events, median of 3 runs per config
 #   N=1000000 RUNS=5 scripts/bench.sh
 #   QUERIES="q1" PERF=1 scripts/bench.sh   # plus one `perf stat -e task-clock` run each
 #
 # Events/s = input events / wall time of the whole process (start-up, reading and
 # decoding the file, the query, and writing every output row to a real file under
-# bench-data/, deleted after each run). Peak RSS comes from /usr/bin/time.
+# bench-data/, deleted after each run); for Q5 the input events of both its files (N/2
+# trades + N/2 quotes). Peak RSS comes from /usr/bin/time.
 # Data is generated once per size into bench-data/ (gitignored) and reused.
 #
 # Adding a query: write benches/qN.sql (+ examples/baseline_qN.rs if it has a baseline)
@@ -18,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 N=${N:-5000000}
 RUNS=${RUNS:-3}
-QUERIES=${QUERIES:-q1 q2 q3}
+QUERIES=${QUERIES:-q1 q2 q3 q5}
 WORKERS=${WORKERS:-"1 2"}
 PERF=${PERF:-0}
 DATA=bench-data
@@ -141,6 +142,22 @@ query_window() {
 query_q2() { query_window q2 "tumbling 1 s, GROUP BY symbol"; }
 query_q3() { query_window q3 "time 10 s, GROUP BY symbol, a row per event"; }
 
+# Q5, the windowed stream-stream join, reads two files of N/2 events each (trades and
+# quotes); its events/s counts the events of both.
+query_q5() {
+  local half=$((N / 2)) trades quotes out
+  trades=$(ensure_data trades "$half")
+  quotes=$(ensure_data quotes "$half")
+  out="$DATA/.run.out.jsonl"
+  echo "== Q5 join, time 100 ms on both sides, ON symbol, on $half trades + $half quotes ($RUNS runs each)"
+  for w in $WORKERS; do
+    measure q5 fluxtide "$w" "$((2 * half))" "$out" -- \
+      "$FLUXTIDE" run benches/q5.sql --input "Trades=$trades" --input "Quotes=$quotes" --output "Out=$out" -w "$w"
+    measure q5 baseline "$w" "$((2 * half))" "$out" -- \
+      "$EXAMPLES/baseline_q5" -w "$w" "$trades" "$quotes" "$out"
+  done
+}
+
 for q in $QUERIES; do
   "query_$q"
 done
@@ -191,4 +208,4 @@ awk '
     }
   }' "$RESULTS"
 echo
-echo "targets (issues): Q1 fluxtide >= 3M events/s at -w 1, >= 0.7x baseline; Q2 >= 2.5M/s and Q3 >= 1M/s at -w 1; -w 2 >= 1.7x -w 1"
+echo "targets (issues): Q1 fluxtide >= 3M events/s at -w 1, >= 0.7x baseline; Q2 >= 2.5M/s, Q3 >= 1M/s and Q5 >= 1M/s at -w 1; -w 2 >= 1.7x -w 1"

@@ -25,7 +25,7 @@ use crate::connectors::format::Schema;
 use crate::expr::compile::{compile, compile_pred};
 use crate::expr::ir::ScalarExpr;
 use crate::ops::filter_project::{CompiledQuery, FilterProject};
-use crate::ops::join::{join_query, JoinConfig, JoinSideConfig, RIGHT_OP_BIT};
+use crate::ops::join::{join_query, JoinConfig, JoinSideConfig, KeyColumn, RIGHT_OP_BIT};
 use crate::ops::selector::{AggSpec, OutSlot, Selector};
 use crate::ops::sink_order::{EncodedRec, ItemWriter, OrderedSink, SinkConfig};
 use crate::ops::table::{table, OpKind, TableConfig, TableOpConfig};
@@ -349,6 +349,22 @@ fn compile_join(q: &QueryPlan, st: &StatefulPlan, j: &JoinPlan, tick_ms: u64) ->
     // removes rows added by either side's arrivals).
     let selector = |op| compile_selector(q, st, op, false);
     let keyed = matches!(st.placement, PlacementPlan::Keyed(_)) && !j.keys.is_empty();
+    // Equality-key operands that are plain (possibly widened) columns: probes look
+    // their matches up by them (`KeyIndex`), and placement reads them directly.
+    let key_column = |e: &ScalarExpr| match e {
+        ScalarExpr::Column(c) => Some(KeyColumn {
+            col: *c,
+            widen: None,
+        }),
+        ScalarExpr::Widen { expr, to } => match **expr {
+            ScalarExpr::Column(c) => Some(KeyColumn {
+                col: c,
+                widen: Some(*to),
+            }),
+            _ => None,
+        },
+        _ => None,
+    };
     let side = |k: usize| {
         let s = &j.sides[k];
         JoinSideConfig {
@@ -364,6 +380,12 @@ fn compile_join(q: &QueryPlan, st: &StatefulPlan, j: &JoinPlan, tick_ms: u64) ->
             } else {
                 Vec::new()
             },
+            key_columns: j
+                .keys
+                .iter()
+                .map(|(l, r)| key_column(if k == 0 { l } else { r }))
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default(),
         }
     };
     JoinConfig {
