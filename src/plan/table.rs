@@ -1066,49 +1066,51 @@ impl<'a> Planner<'a> {
         Ok((t, sid))
     }
 
-    /// `UPDATE T SET … FROM S WHERE …` (§2.10).
-    pub(super) fn plan_update(&mut self, id: u32, u: &ast::UpdateStmt) -> Result<(), Diagnostic> {
-        let (t, sid) = self.mutation_source(&u.table, &u.from)?;
+    /// The names an UPDATE's or DELETE's WHERE and SET see: the table's (first, and
+    /// preferred for a bare name) and its source stream's, each under its alias.
+    fn mutation_names(
+        &self,
+        t: usize,
+        sid: StreamId,
+        alias: Option<&ast::Ident>,
+        source: &ast::StreamSource,
+    ) -> MutationNames {
         let tcols = self.tables[t].columns.clone();
         let scols = self.streams[sid].columns.clone();
         let tname = self.tables[t].name.clone();
-        let tqual = u.alias.as_ref().map_or(tname.clone(), |a| a.name.clone());
         let sname = self.streams[sid].name.clone();
-        let squal = u
-            .from
-            .alias
-            .as_ref()
-            .map_or(sname.clone(), |a| a.name.clone());
-        let joined: Vec<(Arc<str>, DataType)> = tcols.iter().chain(scols.iter()).cloned().collect();
-        let js = JoinScope {
-            left: JoinSide {
-                qualifier: &tqual,
-                stream: &tname,
-                columns: &tcols,
-            },
-            right: JoinSide {
-                qualifier: &squal,
-                stream: &sname,
-                columns: &scols,
-            },
-            prefer: Some(Prefer::Left),
-        };
-        let scope = Scope {
-            qualifier: &tqual,
-            stream: &tname,
-            columns: &joined,
-            clause: Clause::Where,
-            query_id: id,
-            aggs: None,
-            aliases: &[],
-            join: Some(&js),
-            exists: &[],
-        };
+        MutationNames {
+            tqual: alias.map_or(tname.clone(), |a| a.name.clone()),
+            squal: source
+                .alias
+                .as_ref()
+                .map_or(sname.clone(), |a| a.name.clone()),
+            joined: tcols.iter().chain(scols.iter()).cloned().collect(),
+            tcols,
+            scols,
+            tname,
+            sname,
+        }
+    }
+
+    /// `UPDATE T SET … FROM S WHERE …` (§2.10).
+    pub(super) fn plan_update(&mut self, id: u32, u: &ast::UpdateStmt) -> Result<(), Diagnostic> {
+        let (t, sid) = self.mutation_source(&u.table, &u.from)?;
+        let names = self.mutation_names(t, sid, u.alias.as_ref(), &u.from);
+        let js = names.join_scope();
+        let scope = names.scope(&js, id);
         let cond = resolve_bool(&u.where_, &scope)?;
+        let MutationNames {
+            tcols,
+            scols,
+            tname,
+            tqual,
+            ..
+        } = &names;
         let mut sets: Vec<(usize, ScalarExpr)> = Vec::new();
         for item in &u.sets {
             if let Some(q) = &item.qualifier {
-                if q.name != tqual {
+                if q.name != *tqual {
                     return Err(Diagnostic::error(
                         "E0104",
                         format!(
@@ -1133,7 +1135,7 @@ impl<'a> Planner<'a> {
                 return Err(
                     match did_you_mean(&item.column.name, tcols.iter().map(|(n, _)| n.as_ref())) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!("`{tname}` has: {}", describe(&tcols))),
+                        None => d.help(format!("`{tname}` has: {}", describe(tcols))),
                     },
                 );
             };
@@ -1184,42 +1186,11 @@ impl<'a> Planner<'a> {
     /// `DELETE FROM T USING S WHERE …` (§2.10).
     pub(super) fn plan_delete(&mut self, id: u32, d: &ast::DeleteStmt) -> Result<(), Diagnostic> {
         let (t, sid) = self.mutation_source(&d.table, &d.using)?;
-        let tcols = self.tables[t].columns.clone();
-        let scols = self.streams[sid].columns.clone();
-        let tname = self.tables[t].name.clone();
-        let tqual = d.alias.as_ref().map_or(tname.clone(), |a| a.name.clone());
-        let sname = self.streams[sid].name.clone();
-        let squal = d
-            .using
-            .alias
-            .as_ref()
-            .map_or(sname.clone(), |a| a.name.clone());
-        let joined: Vec<(Arc<str>, DataType)> = tcols.iter().chain(scols.iter()).cloned().collect();
-        let js = JoinScope {
-            left: JoinSide {
-                qualifier: &tqual,
-                stream: &tname,
-                columns: &tcols,
-            },
-            right: JoinSide {
-                qualifier: &squal,
-                stream: &sname,
-                columns: &scols,
-            },
-            prefer: Some(Prefer::Left),
-        };
-        let scope = Scope {
-            qualifier: &tqual,
-            stream: &tname,
-            columns: &joined,
-            clause: Clause::Where,
-            query_id: id,
-            aggs: None,
-            aliases: &[],
-            join: Some(&js),
-            exists: &[],
-        };
+        let names = self.mutation_names(t, sid, d.alias.as_ref(), &d.using);
+        let js = names.join_scope();
+        let scope = names.scope(&js, id);
         let cond = resolve_bool(&d.where_, &scope)?;
+        let (tcols, scols) = (&names.tcols, &names.scols);
         let (tarity, sarity) = (tcols.len(), scols.len());
         let table = &mut self.tables[t];
         let key = pinned_key(Some(&cond), &table.primary_key, 0, tarity, tarity, sarity);
@@ -1232,6 +1203,50 @@ impl<'a> Planner<'a> {
             span: d.table.span,
         });
         Ok(())
+    }
+}
+
+/// See [`Planner::mutation_names`].
+struct MutationNames {
+    tcols: Vec<(Arc<str>, DataType)>,
+    scols: Vec<(Arc<str>, DataType)>,
+    tname: String,
+    tqual: String,
+    sname: String,
+    squal: String,
+    /// The row WHERE and SET are resolved over: table columns, then stream columns.
+    joined: Vec<(Arc<str>, DataType)>,
+}
+
+impl MutationNames {
+    fn join_scope(&self) -> JoinScope<'_> {
+        JoinScope {
+            left: JoinSide {
+                qualifier: &self.tqual,
+                stream: &self.tname,
+                columns: &self.tcols,
+            },
+            right: JoinSide {
+                qualifier: &self.squal,
+                stream: &self.sname,
+                columns: &self.scols,
+            },
+            prefer: Some(Prefer::Left),
+        }
+    }
+
+    fn scope<'a>(&'a self, js: &'a JoinScope<'a>, id: u32) -> Scope<'a> {
+        Scope {
+            qualifier: &self.tqual,
+            stream: &self.tname,
+            columns: &self.joined,
+            clause: Clause::Where,
+            query_id: id,
+            aggs: None,
+            aliases: &[],
+            join: Some(js),
+            exists: &[],
+        }
     }
 }
 
